@@ -1,0 +1,69 @@
+# proceedings — des notes des rapporteurs aux actes de la Rencontre.
+# `make` installe tout (dans .venv) puis construit la synthèse de démonstration dans output/ ;
+# `make test` lance les tests. `make help` liste les autres cibles.
+
+PYTHON  ?= python3
+VENV    := .venv
+PY      := $(VENV)/bin/python
+EVENT   ?= transcripts
+OUT     ?= output
+FORMATS ?= docx,pdf,html
+INSTALLED := $(VENV)/.installe
+STAMP   := $(OUT)/.construit
+# What a build reads: when none of these is newer than the last build, there is nothing to
+# do. Folders count too, so that a note deleted or renamed also triggers a rebuild. The test
+# is done by find in the recipe, which copes with file names that contain spaces.
+INPUTS  := $(EVENT) templates proceedings pyproject.toml requirements.lock
+OUTPUTS := $(OUT)/synthese.md $(foreach f,$(subst $(comma), ,$(FORMATS)),$(OUT)/synthese.$(f))
+comma   := ,
+
+.DEFAULT_GOAL := all
+.PHONY: all build check test lint clean distclean help setup lock
+
+all: build ## Installe si besoin, puis construit la synthèse de démonstration (DOCX, PDF, HTML)
+
+build: $(INSTALLED)
+	@if [ -f "$(STAMP)" ] && [ -z "$$(find $(INPUTS) -newer "$(STAMP)" -print -quit)" ] \
+	    && for f in $(OUTPUTS); do [ -f "$$f" ] || exit 1; done; then \
+	  echo "La synthèse est à jour ($(OUT)/) : rien à refaire."; \
+	else \
+	  mkdir -p "$(OUT)" && touch "$(STAMP).nouveau" && \
+	  $(PY) -m proceedings build "$(EVENT)" --sortie "$(OUT)" --formats "$(FORMATS)" && \
+	  mv "$(STAMP).nouveau" "$(STAMP)"; \
+	fi
+
+check: $(INSTALLED) ## Bilan du dépôt des notes, sans rien produire
+	$(PY) -m proceedings check "$(EVENT)"
+
+test: $(INSTALLED) ## Lance les tests
+	$(PY) -m pytest -q
+
+lint: $(INSTALLED) ## Vérifie le style (ruff) et les types (mypy)
+	$(VENV)/bin/ruff check proceedings tests scripts
+	$(VENV)/bin/ruff format --check proceedings tests scripts
+	$(VENV)/bin/mypy
+
+setup: $(INSTALLED) ## Crée .venv et installe les dépendances épinglées
+
+$(INSTALLED): pyproject.toml requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+	  echo "Python 3.11 ou plus récent est nécessaire (trouvé : $$($(PYTHON) --version 2>&1))." \
+	       "Indiquez-le avec : make PYTHON=python3.12"; exit 1; }
+	@[ -x "$(PY)" ] || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
+	@touch $@
+
+clean: ## Supprime les documents produits (output/)
+	rm -rf "$(OUT)"
+
+distclean: clean ## Supprime aussi l’environnement Python (.venv)
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .hypothesis
+
+help: ## Affiche cette aide
+	@echo "Cibles disponibles :"
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z]+):.*## (.*)/  make \1\t\2/' | expand -t 20
+	@echo "Variables : EVENT=$(EVENT)  OUT=$(OUT)  FORMATS=$(FORMATS)  PYTHON=$(PYTHON)"
+
+lock: $(INSTALLED) ## Régénère requirements.lock depuis l’environnement installé
+	@{ sed -n '/^#/p' requirements.lock; $(PY) -m pip freeze --exclude-editable | grep -v '^-e'; } > requirements.lock.nouveau
+	@mv requirements.lock.nouveau requirements.lock && echo "requirements.lock régénéré."

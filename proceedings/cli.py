@@ -1,0 +1,152 @@
+"""Command line: parse arguments, run a stage, print French messages, return an exit code.
+
+This is the only module that prints or catches errors. Exit codes: 0 success, 1 some input
+had errors (or warnings with --strict), 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from .build import TEMPLATES, build, collect
+from .errors import Diagnostics, ProceedingsError, ProgrammeError
+from .export import FORMATS
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with its messages in French and exit code 2 on bad usage."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"{self.prog} : erreur : {_french_usage(message)}", file=sys.stderr)
+        sys.exit(EXIT_USAGE)
+
+
+def _french_usage(message: str) -> str:
+    replacements = {
+        "the following arguments are required": "arguments obligatoires manquants",
+        "unrecognized arguments": "arguments inconnus",
+        "invalid choice": "choix invalide",
+        "expected one argument": "une valeur est attendue",
+        "argument ": "argument ",
+    }
+    for english, french in replacements.items():
+        message = message.replace(english, french)
+    return message
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="proceedings",
+        description="Des notes des rapporteurs aux actes de la Rencontre (DOCX, PDF, HTML).",
+        add_help=False,
+    )
+    parser.add_argument("-h", "--help", action="help", help="affiche cette aide et quitte")
+    parser.add_argument("--debug", action="store_true",
+                        help="affiche la trace Python complète en cas d’erreur interne")
+    commands = parser.add_subparsers(dest="commande", metavar="COMMANDE", parser_class=_Parser)
+
+    b = commands.add_parser("build", help="construit la synthèse", add_help=False,
+                            description="Construit la synthèse (DOCX, PDF, HTML) d’un dossier "
+                                        "d’événement.")
+    _common(b)
+    b.add_argument("--sortie", metavar="DIR", type=Path, default=Path("output"),
+                   help="dossier des documents produits (défaut : output)")
+    b.add_argument("--formats", metavar="LISTE", default=",".join(FORMATS),
+                   help="formats séparés par des virgules parmi docx, pdf, html "
+                        "(défaut : tous)")
+    b.add_argument("--gabarits", metavar="DIR", type=Path, default=TEMPLATES,
+                   help="dossier des gabarits (défaut : templates du projet)")
+
+    c = commands.add_parser("check", help="vérifie le dépôt des notes sans rien produire",
+                            add_help=False,
+                            description="Lit le programme et les notes et signale les "
+                                        "problèmes, sans rien produire.")
+    _common(c)
+    return parser
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-h", "--help", action="help", help="affiche cette aide et quitte")
+    p.add_argument("dossier", metavar="DOSSIER", nargs="?", type=Path,
+                   default=Path("transcripts"),
+                   help="dossier de l’événement, avec programme.yaml (défaut : transcripts)")
+    p.add_argument("--strict", action="store_true",
+                   help="les avertissements deviennent des erreurs")
+    p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                   help="affiche la trace Python complète en cas d’erreur interne")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.commande is None:
+        _parser().print_help()
+        return EXIT_USAGE
+    diag = Diagnostics()
+    try:
+        if not args.dossier.is_dir():
+            print(f"{args.dossier} : dossier d’événement introuvable", file=sys.stderr)
+            return EXIT_USAGE
+        if args.commande == "build":
+            formats = tuple(f.strip().lower() for f in args.formats.split(",") if f.strip())
+            unknown = [f for f in formats if f not in FORMATS]
+            if unknown or not formats:
+                print(f"--formats : format inconnu « {', '.join(unknown)} » (formats : "
+                      f"{', '.join(FORMATS)})", file=sys.stderr)
+                return EXIT_USAGE
+            result = build(args.dossier, args.sortie, formats, diag, args.gabarits)
+            _report(diag)
+            for path in result.outputs:
+                print(f"écrit : {path}")
+        else:
+            synthesis = collect(args.dossier, diag)
+            _report(diag)
+            notes = len(synthesis.notes)
+            print(f"{notes} note{'s' if notes > 1 else ''} lue{'s' if notes > 1 else ''} pour "
+                  f"{len(synthesis.sessions)} sessions.")
+    except ProgrammeError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"{exc.path} : programme invalide, rien n’a été produit.", file=sys.stderr)
+        return EXIT_INPUT
+    except ProceedingsError as exc:
+        _report(diag)
+        print(f"erreur : {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("interrompu.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # only here: a bug must still end with a French message
+        if getattr(args, "debug", False):
+            traceback.print_exc()
+        else:
+            print(f"erreur interne : {exc.__class__.__name__}: {exc} (relancez avec --debug "
+                  "pour la trace complète)", file=sys.stderr)
+        return EXIT_INPUT
+    if diag.errors or (args.strict and diag.warnings):
+        print(_summary(diag, args.strict), file=sys.stderr)
+        return EXIT_INPUT
+    return EXIT_OK
+
+
+def _report(diag: Diagnostics) -> None:
+    for d in diag:
+        print(d, file=sys.stderr)
+
+
+def _summary(diag: Diagnostics, strict: bool) -> str:
+    e, w = len(diag.errors), len(diag.warnings)
+    parts = [f"{e} erreur{'s' if e > 1 else ''}"]
+    if strict:
+        parts.append(f"{w} avertissement{'s' if w > 1 else ''} (--strict)")
+    return "terminé avec " + " et ".join(parts) + "."
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,187 @@
+"""The Markdown master to DOCX (pandoc, finished with python-docx), PDF (pandoc's typst
+writer, compiled by the typst package) and HTML (pandoc, one self-contained file).
+
+Every output is written beside its final name and renamed when complete, so that a failed
+build leaves the previous document in place. Dates embedded in the files are fixed
+(``SOURCE_DATE_EPOCH``, else the event's date) so that the same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pypandoc
+import typst
+
+from .errors import ConvertError
+from .model import Event
+
+FORMATS = ("docx", "pdf", "html")
+PANDOC_READER = "markdown-smart"  # typography is done by the pipeline, in French
+
+
+def fixed_timestamp(event: Event) -> dt.datetime:
+    """The date written into generated files: SOURCE_DATE_EPOCH, else the event day."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+    return dt.datetime.combine(event.date, dt.time(12, 0), tzinfo=dt.UTC)
+
+
+@contextmanager
+def atomic_output(target: Path) -> Iterator[Path]:
+    """A temporary path beside ``target``, renamed onto it only if the block succeeds."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are shared files
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_text(target: Path, text: str) -> None:
+    with atomic_output(target) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
+def pandoc(args: list[str], when: dt.datetime) -> None:
+    """Run the pandoc shipped in pypandoc-binary; a failure keeps command, code and stderr."""
+    command = [pypandoc.get_pandoc_path(), *args]
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(int(when.timestamp()))}
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    except OSError as exc:
+        raise ConvertError(f"pandoc n’a pas pu être lancé ({exc.strerror})", command) from None
+    if done.returncode != 0:
+        raise ConvertError("la conversion par pandoc a échoué", command, done.returncode,
+                           done.stderr)
+
+
+@dataclass(frozen=True, slots=True)
+class DocxMeta:
+    """What python-docx adds to pandoc's DOCX: cover details and core properties."""
+
+    title: str
+    subject: str
+    cover: tuple[tuple[str, str], ...]  # (paragraph style, text) under the cover's date
+
+
+def to_docx(master: Path, target: Path, templates: Path, event: Event, meta: DocxMeta) -> None:
+    when = fixed_timestamp(event)
+    with atomic_output(target) as tmp:
+        pandoc([str(master), "-f", PANDOC_READER, "-t", "docx", "--toc", "--toc-depth=2",
+                f"--reference-doc={templates / 'reference.docx'}",
+                f"--resource-path={master.parent}", "-o", str(tmp)], when)
+        finish_docx(tmp, event, meta)
+        _fix_zip_dates(tmp, when)
+
+
+def to_html(master: Path, target: Path, templates: Path, event: Event) -> None:
+    with atomic_output(target) as tmp:
+        pandoc([str(master), "-f", PANDOC_READER, "-t", "html5", "--standalone",
+                "--embed-resources", f"--template={templates / 'synthese.html'}",
+                "--toc", "--toc-depth=2", "--section-divs",
+                f"--resource-path={master.parent}", "-o", str(tmp)], fixed_timestamp(event))
+
+
+def to_pdf(master: Path, target: Path, templates: Path, event: Event, work: Path,
+           pdf_standards: list[str] | None = None) -> None:
+    when = fixed_timestamp(event)
+    source = work / f"{target.stem}.typ"
+    work.mkdir(parents=True, exist_ok=True)
+    pandoc([str(master), "-f", PANDOC_READER, "-t", "typst", "--standalone",
+            f"--template={templates / 'synthese.typ'}", "--toc", "--toc-depth=2",
+            "-o", str(source)], when)
+    with atomic_output(target) as tmp:
+        try:
+            typst.compile(str(source), output=str(tmp), root=str(master.parent),
+                          ignore_system_fonts=True, timestamp=int(when.timestamp()),
+                          pdf_standards=pdf_standards or [], format="pdf")
+        except typst.TypstError as exc:  # type: ignore[attr-defined]
+            details = "\n".join([exc.diagnostic or "", *(exc.hints or [])])
+            raise ConvertError(f"la composition du PDF par typst a échoué : {exc.message}",
+                               ["typst", "compile", str(source)], None, details) from None
+        except RuntimeError as exc:
+            raise ConvertError("la composition du PDF par typst a échoué",
+                               ["typst", "compile", str(source)], None, str(exc)) from None
+
+
+def _fix_zip_dates(path: Path, when: dt.datetime) -> None:
+    """Rewrite a DOCX with a fixed date on every member (zip stores local file times)."""
+    stamp = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
+    with zipfile.ZipFile(path) as src:
+        members = [(info.filename, src.read(info)) for info in src.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name, data in members:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            dst.writestr(info, data)
+
+
+# -- DOCX finishing ------------------------------------------------------------------------
+
+def finish_docx(path: Path, event: Event, meta: DocxMeta) -> None:
+    """Complete what pandoc's DOCX lacks: the cover's details, core properties, language."""
+    import docx  # python-docx; imported here so that other formats do not pay for it
+    from docx.enum.text import WD_BREAK
+
+    document = docx.Document(str(path))
+    body = document.paragraphs
+    styles = {s.name for s in document.styles}
+    title_par = next((p for p in body if p.style is not None and p.style.name == "Title"), None)
+    anchor = None
+    for p in body:
+        if p.style is not None and p.style.name in ("Title", "Subtitle", "Author", "Date"):
+            anchor = p
+        elif anchor is not None:
+            break
+    if title_par is not None and "Couverture réseau" in styles:
+        title_par.insert_paragraph_before(event.reseau, style="Couverture réseau")
+    if anchor is not None:
+        last = anchor
+        for style, text in meta.cover:
+            new = _insert_after(last, text, style if style in styles else None)
+            last = new
+        last.add_run().add_break(WD_BREAK.PAGE)
+    when = fixed_timestamp(event).replace(tzinfo=None)
+    props = document.core_properties
+    props.title = meta.title
+    props.subject = meta.subject
+    props.author = event.organisateur
+    props.language = "fr-FR"
+    props.created = when
+    props.modified = when
+    props.last_modified_by = event.organisateur
+    props.revision = 1
+    document.save(str(path))
+
+
+def _insert_after(paragraph, text: str, style: str | None):  # type: ignore[no-untyped-def]
+    from docx.text.paragraph import Paragraph
+
+    new_p = paragraph._p.makeelement(paragraph._p.tag, {})
+    paragraph._p.addnext(new_p)
+    new = Paragraph(new_p, paragraph._parent)
+    new.add_run(text)
+    if style:
+        new.style = style
+    return new

@@ -1,0 +1,237 @@
+"""The data model: dataclasses only, no I/O.
+
+Inputs (the programme, the notes) are frozen; the synthesis is built from them by the
+stages in order. ``to_dict()`` serves the templates, the JSON exports and the tests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+from enum import Enum
+from typing import Any
+
+
+class SessionKind(Enum):
+    """The kinds of time a Rencontre is made of, as written in the programme file."""
+
+    ACCUEIL = "accueil"
+    OUVERTURE = "ouverture"
+    TABLE_RONDE = "table-ronde"
+    ATELIERS = "ateliers"
+    DEJEUNER = "dejeuner"
+    CO_DEVELOPPEMENT = "co-developpement"
+    OUTILS = "outils"
+    CLOTURE = "cloture"
+
+
+class NoteType(Enum):
+    VERBATIM = "verbatim"
+    NOTES = "notes"
+    SYNTHESE = "synthese"
+
+
+class NoteStatus(Enum):
+    BROUILLON = "brouillon"
+    RELU = "relu"
+    VALIDE = "valide"
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A speaker, moderator or representative named in the programme."""
+
+    nom: str
+    role: str = ""
+    organisation: str = ""
+    question: str = ""  # the question a round-table speaker addresses
+    represente: str = ""  # whom the person stands for ("Jacqueline Gourault, Ministre …")
+    alias: tuple[str, ...] = ()  # other spellings found in notes ("H. Valade")
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """A reference of the programme, rendered as a footnote where it is cited."""
+
+    id: str
+    texte: str
+
+
+@dataclass(frozen=True, slots=True)
+class Focus:
+    """A short talk inside a session ("éclairage"): international example, lunch talk…"""
+
+    titre: str
+    organisation: str = ""
+    intervenants: tuple[Person, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Workshop:
+    """A parallel workshop or co-development group; its id is its drop sub-folder."""
+
+    id: str
+    titre: str
+    partenaires: tuple[str, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Tool:
+    """A tool presented during the tour of tools, with the organisation that runs it."""
+
+    nom: str
+    porteur: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """One time of the programme, in order; its id names its drop folder."""
+
+    id: str
+    type: SessionKind
+    titre: str
+    debut: dt.time
+    fin: dt.time | None = None
+    description: str = ""  # Markdown-light text: **bold**, *italic*, [^reference]
+    intervenants: tuple[Person, ...] = ()
+    animateur: Person | None = None
+    eclairages: tuple[Focus, ...] = ()
+    introduction: Focus | None = None
+    ateliers: tuple[Workshop, ...] = ()
+    partenaires: tuple[str, ...] = ()
+    participants: str = ""  # who takes part, when the programme says it
+    outils: tuple[Tool, ...] = ()
+    animation: str = ""  # organisation that runs the session (tour of tools)
+    restitution: str = ""  # title of the plenary report-back, for co-development
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """The event as described by its programme file."""
+
+    reseau: str
+    edition: int
+    titre: str
+    theme: str
+    date: dt.date
+    debut: dt.time
+    fin: dt.time
+    lieu: str
+    adresse: str
+    organisateur: str
+    introduction: tuple[str, ...]  # paragraphs, Markdown-light with [^reference] markers
+    sessions: tuple[Session, ...]
+    references: tuple[Reference, ...] = ()
+    partenaires: tuple[str, ...] = ()
+    exemple: bool = False
+
+    def session(self, session_id: str) -> Session | None:
+        return next((s for s in self.sessions if s.id == session_id), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A run of inline text with its emphasis."""
+
+    text: str
+    strong: bool = False
+    emph: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A block of a note: heading, paragraph, list item or quotation."""
+
+    kind: str  # "heading", "paragraph", "item", "quote"
+    spans: tuple[Span, ...]
+    level: int = 0  # heading level (1 = top of the note) or list depth (0 = top)
+    ordered: bool = False  # numbered list item
+    line: int = 0  # 1-based line in the source file, for messages
+
+    @property
+    def text(self) -> str:
+        return "".join(s.text for s in self.spans)
+
+
+@dataclass(frozen=True, slots=True)
+class FrontMatter:
+    """The optional YAML header of a note."""
+
+    session: str | None = None
+    rapporteur: str = ""
+    type: NoteType | None = None
+    statut: NoteStatus | None = None
+    session_line: int = 0  # line of "session:" in the file, for messages
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """One file dropped by a rapporteur, read into blocks."""
+
+    path: str  # relative to the event folder, with forward slashes
+    shown: str  # as shown in messages (the event folder as given, then path)
+    format: str  # reader name: "markdown", "texte"
+    meta: FrontMatter
+    blocks: tuple[Block, ...]
+    encoding: str = "utf-8"
+
+    @property
+    def folder(self) -> tuple[str, ...]:
+        """Folders between the event folder and the file."""
+        return tuple(self.path.split("/")[:-1])
+
+    @property
+    def words(self) -> int:
+        return sum(len(b.text.split()) for b in self.blocks)
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """The notes of one workshop or group of a session (or of the session itself)."""
+
+    id: str  # "" for notes about the session as a whole
+    titre: str
+    notes: tuple[Note, ...]
+    workshop: Workshop | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SessionContent:
+    """A programme session with the notes assigned to it."""
+
+    session: Session
+    groups: tuple[Group, ...] = ()
+
+    @property
+    def notes(self) -> tuple[Note, ...]:
+        return tuple(n for g in self.groups for n in g.notes)
+
+
+@dataclass(frozen=True, slots=True)
+class Synthesis:
+    """Everything the templates need: the event and its sessions with their notes."""
+
+    event: Event
+    sessions: tuple[SessionContent, ...]
+
+    @property
+    def notes(self) -> tuple[Note, ...]:
+        return tuple(n for s in self.sessions for n in s.notes)
+
+    def to_dict(self) -> dict[str, Any]:
+        return _plain(asdict(self))
+
+
+def _plain(value: Any) -> Any:
+    """Turn enums, dates and tuples into JSON-ready values."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return value

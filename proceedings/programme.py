@@ -1,0 +1,461 @@
+"""Load and validate the event's programme file (``programme.yaml``) into an ``Event``.
+
+Every problem is collected before giving up, each with the file, the line and the key path
+(``sessions[3].debut : attendu HH:MM, reçu « 9h »``; list positions count from 1, as an
+editor counts). Unknown keys are warnings, so that a typo never goes unnoticed.
+
+Scalars are read from YAML's composed nodes, as written: ``9:15`` stays a time and is not
+turned into a YAML 1.1 sexagesimal number, ``non`` stays text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+
+from . import yamlfr
+from .errors import Diagnostic, ProgrammeError, Severity
+from .model import Event, Focus, Person, Reference, Session, SessionKind, Tool, Workshop
+
+T = TypeVar("T")
+
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+FOOTNOTE_RE = re.compile(r"\[\^([^\]\s]+)\]")
+
+
+@dataclass(frozen=True, slots=True)
+class _Node:
+    """A YAML value with the line it starts on (1-based)."""
+
+    value: Any  # str for scalars, list[_Node], or dict[str, _Node]
+    line: int
+    tag: str = ""
+
+
+class _Checker:
+    """Collects problems while the programme is turned into dataclasses."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[Diagnostic] = []
+
+    def error(self, node: _Node | None, key: str, message: str) -> None:
+        self.problems.append(
+            Diagnostic(Severity.ERROR, _at(key, message), self.path, node.line if node else None)
+        )
+
+    def warning(self, node: _Node | None, key: str, message: str) -> None:
+        self.problems.append(
+            Diagnostic(Severity.WARNING, _at(key, message), self.path, node.line if node else None)
+        )
+
+    # -- structure ---------------------------------------------------------------------
+    def mapping(
+        self, node: _Node, key: str, fields: dict[str, Any], required: tuple[str, ...]
+    ) -> dict[str, _Node] | None:
+        """Check that node is a mapping with the required keys; warn about unknown keys."""
+        if not isinstance(node.value, dict):
+            self.error(node, key, f"attendu un ensemble de clés, reçu {_describe(node)}")
+            return None
+        items: dict[str, _Node] = node.value
+        for name in required:
+            if name not in items or _is_empty(items[name]):
+                self.error(node, _join(key, name), "clé obligatoire absente")
+        for name, child in items.items():
+            if name not in fields:
+                hint = difflib.get_close_matches(name, list(fields), n=1)
+                suggestion = f" (vouliez-vous dire « {hint[0]} » ?)" if hint else ""
+                self.warning(child, _join(key, name), f"clé inconnue, ignorée{suggestion}")
+        return items
+
+    def sequence(
+        self, node: _Node | None, key: str, item: Callable[[_Node, str], T | None]
+    ) -> tuple[T, ...]:
+        if node is None or _is_empty(node):
+            return ()
+        if not isinstance(node.value, list):
+            self.error(node, key, f"attendu une liste, reçu {_describe(node)}")
+            return ()
+        out = []
+        for i, child in enumerate(node.value, start=1):
+            value = item(child, f"{key}[{i}]")
+            if value is not None:
+                out.append(value)
+        return tuple(out)
+
+    # -- scalars -----------------------------------------------------------------------
+    def text(self, node: _Node | None, key: str) -> str:
+        if node is None or _is_empty(node):
+            return ""
+        if not isinstance(node.value, str):
+            self.error(node, key, f"attendu un texte, reçu {_describe(node)}")
+            return ""
+        return node.value.strip()
+
+    def integer(self, node: _Node | None, key: str) -> int:
+        raw = self.text(node, key)
+        if raw and not re.fullmatch(r"\d+", raw):
+            self.error(node, key, f"attendu un nombre entier, reçu « {raw} »")
+            return 0
+        return int(raw) if raw else 0
+
+    def boolean(self, node: _Node | None, key: str) -> bool:
+        raw = self.text(node, key).lower()
+        if raw in ("", "false", "non", "no"):
+            return False
+        if raw in ("true", "oui", "yes"):
+            return True
+        self.error(node, key, f"attendu true ou false, reçu « {raw} »")
+        return False
+
+    def date(self, node: _Node | None, key: str) -> dt.date | None:
+        raw = self.text(node, key)
+        if not raw:
+            return None
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError:
+            self.error(node, key, f"attendu une date AAAA-MM-JJ, reçu « {raw} »")
+            return None
+
+    def time(self, node: _Node | None, key: str) -> dt.time | None:
+        raw = self.text(node, key)
+        if not raw:
+            return None
+        match = TIME_RE.match(raw)
+        if not match:
+            self.error(node, key, f"attendu HH:MM, reçu « {raw} »")
+            return None
+        return dt.time(int(match[1]), int(match[2]))
+
+    def identifier(self, node: _Node | None, key: str) -> str:
+        raw = self.text(node, key)
+        if raw and not ID_RE.match(raw):
+            self.error(
+                node, key,
+                f"identifiant « {raw} » invalide (attendu : minuscules sans accents, "
+                "chiffres et tirets, comme un nom de dossier)",
+            )
+        return raw
+
+    def texts(self, node: _Node | None, key: str) -> tuple[str, ...]:
+        return tuple(t for t in self.sequence(node, key, self.text) if t)
+
+
+def load_programme(path: Path, shown: str | None = None) -> tuple[Event, list[Diagnostic]]:
+    """Read and validate a programme file.
+
+    Returns the event and the warnings; raises ``ProgrammeError`` with every problem when
+    the file cannot be used.
+    """
+    shown = shown or str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ProgrammeError(
+            shown, [Diagnostic(Severity.ERROR, "fichier de programme introuvable", shown)]
+        ) from None
+    except OSError as exc:
+        raise ProgrammeError(
+            shown, [Diagnostic(Severity.ERROR, f"lecture impossible ({exc.strerror})", shown)]
+        ) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ProgrammeError(
+            shown,
+            [Diagnostic(Severity.ERROR, "le fichier n’est pas en UTF-8 ; enregistrez-le en "
+                        "UTF-8 depuis votre éditeur", shown, line)],
+        ) from None
+    root = _compose(text, shown)
+    checker = _Checker(shown)
+    event = _event(checker, root)
+    errors = [p for p in checker.problems if p.severity is Severity.ERROR]
+    if errors or event is None:
+        raise ProgrammeError(shown, checker.problems)
+    return event, [p for p in checker.problems if p.severity is Severity.WARNING]
+
+
+# -- YAML ------------------------------------------------------------------------------
+
+def _compose(text: str, shown: str) -> _Node:
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        problem, line = yamlfr.describe(exc)
+        raise ProgrammeError(
+            shown, [Diagnostic(Severity.ERROR, f"erreur de syntaxe YAML : {problem}", shown, line)]
+        ) from None
+    if node is None:
+        raise ProgrammeError(shown, [Diagnostic(Severity.ERROR, "fichier de programme vide", shown)])
+    problems: list[Diagnostic] = []
+    tree = _convert(node, shown, problems)
+    if problems:
+        raise ProgrammeError(shown, problems)
+    return tree
+
+
+def _convert(node: yaml.Node, shown: str, problems: list[Diagnostic]) -> _Node:
+    line = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        items: dict[str, _Node] = {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            if key in items:
+                problems.append(Diagnostic(
+                    Severity.ERROR, f"clé « {key} » répétée", shown, key_node.start_mark.line + 1
+                ))
+            items[key] = _convert(value_node, shown, problems)
+        return _Node(items, line, node.tag)
+    if isinstance(node, yaml.SequenceNode):
+        return _Node([_convert(v, shown, problems) for v in node.value], line, node.tag)
+    value = node.value
+    if node.tag == "tag:yaml.org,2002:null" and value in ("", "~", "null", "Null", "NULL"):
+        value = ""
+    return _Node(str(value), line, node.tag)
+
+
+# -- the programme's shape ---------------------------------------------------------------
+
+_PERSON = {"nom": 1, "role": 1, "organisation": 1, "question": 1, "represente": 1, "alias": 1}
+_FOCUS = {"titre": 1, "organisation": 1, "intervenants": 1}
+_WORKSHOP = {"id": 1, "titre": 1, "partenaires": 1, "description": 1}
+_TOOL = {"nom": 1, "porteur": 1, "description": 1}
+_SESSION = {
+    "id": 1, "type": 1, "titre": 1, "debut": 1, "fin": 1, "description": 1,
+    "intervenants": 1, "animateur": 1, "eclairages": 1, "introduction": 1, "ateliers": 1,
+    "partenaires": 1, "participants": 1, "outils": 1, "animation": 1, "restitution": 1,
+}
+_EVENT = {
+    "exemple": 1, "reseau": 1, "edition": 1, "titre": 1, "theme": 1, "date": 1, "debut": 1,
+    "fin": 1, "lieu": 1, "adresse": 1, "organisateur": 1, "introduction": 1,
+    "partenaires": 1, "references": 1, "sessions": 1,
+}
+_EVENT_REQUIRED = (
+    "reseau", "edition", "titre", "theme", "date", "debut", "fin", "lieu", "adresse",
+    "organisateur", "sessions",
+)
+
+
+def _person(c: _Checker, node: _Node, key: str) -> Person | None:
+    if isinstance(node.value, str):  # a bare name is accepted: "- Hélène VALADE"
+        return Person(nom=c.text(node, key)) if node.value.strip() else None
+    f = c.mapping(node, key, _PERSON, ("nom",))
+    if f is None:
+        return None
+    return Person(
+        nom=c.text(f.get("nom"), _join(key, "nom")),
+        role=c.text(f.get("role"), _join(key, "role")),
+        organisation=c.text(f.get("organisation"), _join(key, "organisation")),
+        question=c.text(f.get("question"), _join(key, "question")),
+        represente=c.text(f.get("represente"), _join(key, "represente")),
+        alias=c.texts(f.get("alias"), _join(key, "alias")),
+    )
+
+
+def _people(c: _Checker, node: _Node | None, key: str) -> tuple[Person, ...]:
+    return c.sequence(node, key, lambda n, k: _person(c, n, k))
+
+
+def _focus(c: _Checker, node: _Node, key: str) -> Focus | None:
+    f = c.mapping(node, key, _FOCUS, ("titre",))
+    if f is None:
+        return None
+    return Focus(
+        titre=c.text(f.get("titre"), _join(key, "titre")),
+        organisation=c.text(f.get("organisation"), _join(key, "organisation")),
+        intervenants=_people(c, f.get("intervenants"), _join(key, "intervenants")),
+    )
+
+
+def _workshop(c: _Checker, node: _Node, key: str) -> Workshop | None:
+    f = c.mapping(node, key, _WORKSHOP, ("id", "titre"))
+    if f is None:
+        return None
+    return Workshop(
+        id=c.identifier(f.get("id"), _join(key, "id")),
+        titre=c.text(f.get("titre"), _join(key, "titre")),
+        partenaires=c.texts(f.get("partenaires"), _join(key, "partenaires")),
+        description=c.text(f.get("description"), _join(key, "description")),
+    )
+
+
+def _tool(c: _Checker, node: _Node, key: str) -> Tool | None:
+    f = c.mapping(node, key, _TOOL, ("nom",))
+    if f is None:
+        return None
+    return Tool(
+        nom=c.text(f.get("nom"), _join(key, "nom")),
+        porteur=c.text(f.get("porteur"), _join(key, "porteur")),
+        description=c.text(f.get("description"), _join(key, "description")),
+    )
+
+
+def _kind(c: _Checker, node: _Node | None, key: str) -> SessionKind | None:
+    raw = c.text(node, key)
+    if not raw:
+        return None
+    try:
+        return SessionKind(raw)
+    except ValueError:
+        known = ", ".join(k.value for k in SessionKind)
+        c.error(node, key, f"type de session inconnu « {raw} » (attendu : {known})")
+        return None
+
+
+def _session(c: _Checker, node: _Node, key: str) -> Session | None:
+    f = c.mapping(node, key, _SESSION, ("id", "type", "titre", "debut"))
+    if f is None:
+        return None
+    g = f.get
+    session_id = c.identifier(g("id"), _join(key, "id"))
+    kind = _kind(c, g("type"), _join(key, "type"))
+    debut = c.time(g("debut"), _join(key, "debut"))
+    fin = c.time(g("fin"), _join(key, "fin"))
+    if debut and fin and fin <= debut:
+        c.error(g("fin"), _join(key, "fin"), "l’heure de fin précède l’heure de début")
+    animateur = g("animateur")
+    introduction = g("introduction")
+    ateliers = c.sequence(g("ateliers"), _join(key, "ateliers"), lambda n, k: _workshop(c, n, k))
+    _unique(c, g("ateliers"), _join(key, "ateliers"), [w.id for w in ateliers], "atelier")
+    if kind is None or debut is None or not session_id:
+        return None
+    return Session(
+        id=session_id,
+        type=kind,
+        titre=c.text(g("titre"), _join(key, "titre")),
+        debut=debut,
+        fin=fin,
+        description=c.text(g("description"), _join(key, "description")),
+        intervenants=_people(c, g("intervenants"), _join(key, "intervenants")),
+        animateur=_person(c, animateur, _join(key, "animateur")) if animateur else None,
+        eclairages=c.sequence(
+            g("eclairages"), _join(key, "eclairages"), lambda n, k: _focus(c, n, k)
+        ),
+        introduction=(
+            _focus(c, introduction, _join(key, "introduction")) if introduction else None
+        ),
+        ateliers=ateliers,
+        partenaires=c.texts(g("partenaires"), _join(key, "partenaires")),
+        participants=c.text(g("participants"), _join(key, "participants")),
+        outils=c.sequence(g("outils"), _join(key, "outils"), lambda n, k: _tool(c, n, k)),
+        animation=c.text(g("animation"), _join(key, "animation")),
+        restitution=c.text(g("restitution"), _join(key, "restitution")),
+    )
+
+
+def _reference(c: _Checker, node: _Node, key: str) -> Reference | None:
+    f = c.mapping(node, key, {"id": 1, "texte": 1}, ("id", "texte"))
+    if f is None:
+        return None
+    return Reference(
+        id=c.identifier(f.get("id"), _join(key, "id")),
+        texte=c.text(f.get("texte"), _join(key, "texte")),
+    )
+
+
+def _event(c: _Checker, root: _Node) -> Event | None:
+    f = c.mapping(root, "", _EVENT, _EVENT_REQUIRED)
+    if f is None:
+        return None
+    g = f.get
+    sessions = c.sequence(g("sessions"), "sessions", lambda n, k: _session(c, n, k))
+    if g("sessions") is not None and not _is_empty(g("sessions")) and not sessions:
+        c.error(g("sessions"), "sessions", "aucune session valide")
+    _unique(c, g("sessions"), "sessions", [s.id for s in sessions], "session")
+    for before, after in zip(sessions, sessions[1:], strict=False):
+        if after.debut < before.debut:
+            c.warning(g("sessions"), "sessions", f"« {after.id} » ({after.debut:%H:%M}) "
+                      f"commence avant « {before.id} » ({before.debut:%H:%M}) : "
+                      "les sessions sont publiées dans l’ordre du fichier")
+    references = c.sequence(g("references"), "references", lambda n, k: _reference(c, n, k))
+    _unique(c, g("references"), "references", [r.id for r in references], "référence")
+    introduction = c.text(g("introduction"), "introduction")
+    paragraphs = tuple(p.strip() for p in re.split(r"\n\s*\n", introduction) if p.strip())
+    edition = c.integer(g("edition"), "edition")
+    date = c.date(g("date"), "date")
+    debut = c.time(g("debut"), "debut")
+    fin = c.time(g("fin"), "fin")
+    _check_citations(c, g, paragraphs, sessions, references)
+    if date is None or debut is None or fin is None:
+        return None
+    return Event(
+        reseau=c.text(g("reseau"), "reseau"),
+        edition=edition,
+        titre=c.text(g("titre"), "titre"),
+        theme=c.text(g("theme"), "theme"),
+        date=date,
+        debut=debut,
+        fin=fin,
+        lieu=c.text(g("lieu"), "lieu"),
+        adresse=c.text(g("adresse"), "adresse"),
+        organisateur=c.text(g("organisateur"), "organisateur"),
+        introduction=paragraphs,
+        sessions=sessions,
+        references=references,
+        partenaires=c.texts(g("partenaires"), "partenaires"),
+        exemple=c.boolean(g("exemple"), "exemple"),
+    )
+
+
+def _check_citations(
+    c: _Checker, g: Callable[[str], _Node | None], paragraphs: tuple[str, ...],
+    sessions: tuple[Session, ...], references: tuple[Reference, ...],
+) -> None:
+    """Every [^id] in a text must name a reference; an uncited reference is a warning."""
+    known = {r.id for r in references}
+    cited: set[str] = set()
+    texts = [("introduction", p) for p in paragraphs]
+    for i, s in enumerate(sessions, start=1):
+        texts.append((f"sessions[{i}].description", s.description))
+        if s.introduction:
+            texts.append((f"sessions[{i}].introduction.titre", s.introduction.titre))
+        texts.extend((f"sessions[{i}].eclairages", e.titre) for e in s.eclairages)
+    for key, text in texts:
+        for ref in FOOTNOTE_RE.findall(text):
+            cited.add(ref)
+            if ref not in known:
+                c.error(g("introduction") if key == "introduction" else g("sessions"), key,
+                        f"renvoi « [^{ref}] » vers une référence absente de « references »")
+    for r in references:
+        if r.id not in cited:
+            c.warning(g("references"), "references",
+                      f"la référence « {r.id} » n’est citée nulle part (ajoutez [^{r.id}] "
+                      "dans un texte)")
+
+
+def _unique(c: _Checker, node: _Node | None, key: str, ids: list[str], what: str) -> None:
+    seen: set[str] = set()
+    for value in ids:
+        if value and value in seen:
+            c.error(node, key, f"identifiant de {what} « {value} » en double")
+        seen.add(value)
+
+
+def _join(key: str, name: str) -> str:
+    return f"{key}.{name}" if key else name
+
+
+def _at(key: str, message: str) -> str:
+    return f"{key} : {message}" if key else message
+
+
+def _is_empty(node: _Node) -> bool:
+    return isinstance(node.value, str) and not node.value.strip()
+
+
+def _describe(node: _Node) -> str:
+    if isinstance(node.value, dict):
+        return "un ensemble de clés"
+    if isinstance(node.value, list):
+        return "une liste"
+    return f"« {node.value} »"

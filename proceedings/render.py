@@ -1,0 +1,222 @@
+"""Jinja2 templates to one pandoc Markdown master, kept in the output folder for inspection.
+
+Every string a template prints is escaped as Markdown text with French typography unless
+a filter has already turned it into Markdown (``Md``): note text can never become markup,
+and a template cannot forget to escape.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from babel.dates import format_date
+
+from .errors import ProceedingsError
+from .model import Block, Event, Note, Session, Synthesis
+from .programme import FOOTNOTE_RE
+from .typography import french, spans_md, text_md
+
+MASTER_TEMPLATE = "synthese.md.j2"
+EXAMPLE_NOTICE = (
+    "Document d’exemple : cette synthèse illustre le fonctionnement de l’outil. Les notes "
+    "des rapporteurs, les propos et les citations qu’elle contient sont fictifs."
+)
+
+
+class Md(str):
+    """A string that is already pandoc Markdown and is printed as it is."""
+
+    __slots__ = ()
+
+
+def make_environment(templates: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        autoescape=False,  # Markdown, not HTML: escaping is done by ``finalize`` below
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        finalize=_finalize,
+    )
+    env.filters.update(
+        md=lambda v: Md(text_md(str(v))),
+        rich=rich,
+        spans=lambda spans: Md(spans_md(tuple(spans))),
+        date_fr=date_fr,
+        heure=heure,
+        horaire=horaire,
+        ordinal=ordinal,
+        yaml=yaml_value,
+        plain=plain,
+        person=person,
+        anchor=anchor,
+        commas=commas,
+    )
+    env.globals.update(render_note=render_note, heading=heading)
+    return env
+
+
+def render(synthesis: Synthesis, templates: Path) -> str:
+    """The whole synthesis as one pandoc Markdown document."""
+    env = make_environment(templates)
+    event = synthesis.event
+    context: dict[str, Any] = {
+        "event": event,
+        "sessions": synthesis.sessions,
+        "synthesis": synthesis,
+        "title": Md(f"{ordinal(event.edition)} {text_md(event.titre)}"),
+        "plain_title": f"{ordinal(event.edition, plain=True)} {event.titre}",
+        "example_notice": EXAMPLE_NOTICE if event.exemple else "",
+        "footnotes": _footnotes(event),
+    }
+    try:
+        return env.get_template(MASTER_TEMPLATE).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise ProceedingsError(f"gabarit invalide : {exc.message}",
+                               str(templates / (exc.name or MASTER_TEMPLATE)), exc.lineno) from None
+    except jinja2.TemplateNotFound as exc:
+        raise ProceedingsError(f"gabarit « {exc.name} » introuvable", str(templates)) from None
+    except jinja2.UndefinedError as exc:
+        raise ProceedingsError(f"gabarit invalide : {exc.message}", str(templates)) from None
+
+
+# -- filters ------------------------------------------------------------------------------
+
+def _finalize(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, Md | int | float):
+        return value
+    if isinstance(value, str):
+        return Md(text_md(value))
+    raise TypeError(f"valeur non textuelle dans un gabarit : {value!r}")
+
+
+def rich(text: str) -> Md:
+    """Programme text (written by the organiser): pandoc inline Markdown, kept as such.
+
+    Only typography is applied, outside footnote markers and emphasis markers.
+    """
+    joined = " ".join(line.strip() for line in text.splitlines())
+    pieces = re.split(r"(\[\^[^\]]+\]|\*\*|\*|\^[^^\s]+\^)", joined)
+    return Md("".join(p if i % 2 else french(p) for i, p in enumerate(pieces)))
+
+
+def date_fr(value: dt.date, capitalize: bool = False) -> str:
+    text = str(format_date(value, format="EEEE d MMMM y", locale="fr_FR"))
+    return text[:1].upper() + text[1:] if capitalize else text
+
+
+def heure(value: dt.time | None) -> str:
+    """9:15 -> "9 h 15", 9:00 -> "9 h" (French style, no-break spaces)."""
+    if value is None:
+        return ""
+    minutes = f"\u00a0{value.minute:02d}" if value.minute else ""
+    return f"{value.hour}\u00a0h{minutes}"
+
+
+def horaire(session: Session) -> str:
+    if session.fin is None:
+        return heure(session.debut)
+    return f"{heure(session.debut)} – {heure(session.fin)}"
+
+
+def ordinal(n: int, plain: bool = False) -> str:
+    """5 -> "5^e^" (superscript in Markdown), 1 -> "1^re^"; plain: "5e", "1re"."""
+    suffix = "re" if n == 1 else "e"
+    return f"{n}{suffix}" if plain else f"{n}^{suffix}^"
+
+
+def yaml_value(value: str) -> Md:
+    """A YAML scalar holding Markdown (a JSON string is valid YAML)."""
+    return Md(json.dumps(str(value), ensure_ascii=False))
+
+
+def plain(value: str) -> str:
+    """Programme text without Markdown markers, for metadata."""
+    text = FOOTNOTE_RE.sub("", value)
+    text = re.sub(r"\^([^^\s]+)\^", r"\1", text)
+    return french(text.replace("**", "").replace("*", ""))
+
+
+def person(p: Any) -> Md:
+    """"**Nom**, rôle, organisation" with the parts the programme gives."""
+    parts = [f"**{text_md(p.nom)}**"]
+    details = ", ".join(x for x in (p.role, p.organisation) if x)
+    if details:
+        parts.append(text_md(details))
+    out = ", ".join(parts)
+    if getattr(p, "represente", ""):
+        out += f", représentant {text_md(p.represente)}"
+    return Md(out)
+
+
+def commas(items: Any, last: str = ", ") -> Md:
+    """Join texts (escaped) or Markdown with commas: "a, b, c" or "a, b et c"."""
+    parts = [x if isinstance(x, Md) else text_md(str(x)) for x in items]
+    if len(parts) < 2:
+        return Md("".join(parts))
+    return Md(", ".join(parts[:-1]) + last + parts[-1])
+
+
+def anchor(session_id: str, *more: str) -> str:
+    return "-".join(re.sub(r"[^a-z0-9-]+", "-", x.lower()) for x in (session_id, *more) if x)
+
+
+# -- notes ----------------------------------------------------------------------------------
+
+def heading(level: int, text: str | Md, ident: str = "", classes: str = "") -> Md:
+    body = text if isinstance(text, Md) else text_md(text)
+    attrs = " ".join(x for x in (f"#{ident}" if ident else "", classes) if x)
+    return Md(f"{'#' * max(1, min(level, 6))} {body}" + (f" {{{attrs}}}" if attrs else ""))
+
+
+def render_note(note: Note, base_level: int, context_title: str = "") -> Md:
+    """A note's blocks as Markdown; its headings start at ``base_level``.
+
+    A title at the top of the note that repeats the session or workshop title is left out.
+    """
+    out: list[str] = []
+    previous = ""
+    blocks = list(note.blocks)
+    if blocks and blocks[0].kind == "heading" and _same_title(blocks[0].text, context_title):
+        blocks = blocks[1:]
+    for block in blocks:
+        line = _block_md(block, base_level)
+        # Blocks of one list stay together; anything else is separated by a blank line.
+        if not (block.kind == "item" and previous == "item"):
+            out.append("")
+        out.append(line)
+        previous = block.kind
+    return Md("\n".join(out).strip("\n"))
+
+
+def _same_title(a: str, b: str) -> bool:
+    def key(text: str) -> str:
+        return re.sub(r"[\W_]+", " ", plain(text).lower()).strip()
+
+    return bool(b) and (key(a) == key(b) or key(a) in key(b))
+
+
+def _block_md(block: Block, base_level: int) -> str:
+    body = spans_md(block.spans)
+    if block.kind == "heading":
+        return str(heading(base_level + block.level - 1, Md(body)))
+    if block.kind == "item":
+        marker = "1." if block.ordered else "-"
+        indent = "    " * block.level
+        return indent + marker + " " + body.replace("\\\n", "\\\n" + indent + "  ")
+    if block.kind == "quote":
+        return "> " + body.replace("\n", "\n> ")
+    return body
+
+
+def _footnotes(event: Event) -> list[tuple[str, Md]]:
+    return [(r.id, rich(r.texte)) for r in event.references]
+

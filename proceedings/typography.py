@@ -1,0 +1,99 @@
+"""French typography for published text, and Markdown escaping of note text.
+
+Rules (Imprimerie nationale, as French publishers apply them): a no-break space inside
+« guillemets » and before « : », a narrow no-break space before ; ! ? and %, typographic
+apostrophes, an ellipsis character. Web addresses and clock times are left alone.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .model import Span
+
+NBSP = "\u00a0"
+NNBSP = "\u202f"
+
+_URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+")
+_SPACES = f"[ \t{NBSP}{NNBSP}]"
+
+
+def french(text: str) -> str:
+    """Apply French typography to plain text (no markup inside)."""
+    parts = _URL.split(text)
+    urls = _URL.findall(text)
+    out = [_french_piece(p) for p in parts]
+    return "".join(p + (urls[i] if i < len(urls) else "") for i, p in enumerate(out))
+
+
+def _french_piece(text: str) -> str:
+    text = text.replace("...", "…")
+    text = re.sub(r"(?<=\w)'(?=\w)", "’", text)
+    text = re.sub(r"(?<=\w)'", "’", text)  # "aujourd'" at a line end, "l'" before a space
+    text = _quotes(text)
+    text = re.sub(rf"«{_SPACES}*", f"«{NBSP}", text)
+    text = re.sub(rf"{_SPACES}*»", f"{NBSP}»", text)
+    # ; ! ? get a narrow no-break space, whether a space was typed or not ("Quoi?").
+    text = re.sub(rf"(?<=[^\s{NBSP}{NNBSP}(\[«!?;]){_SPACES}*([;!?])", rf"{NNBSP}\1", text)
+    text = re.sub(rf"(?<=[!?]){_SPACES}+(?=[!?])", "", text)  # "! ?" stays together: "!?"
+    # A colon gets a no-break space when a space was typed or when a space follows it:
+    # "Note: texte" -> "Note : texte", but "9:30" and "1:2" are left as they are.
+    text = re.sub(rf"{_SPACES}+:", f"{NBSP}:", text)
+    text = re.sub(rf"(?<=[^\s{NBSP}\d]):(?=\s|$)", f"{NBSP}:", text)
+    text = re.sub(rf"(?<=\d){_SPACES}?%", f"{NNBSP}%", text)
+    # Clock times: "9h", "9h15", "9 h 15" -> "9 h 15" with no-break spaces.
+    text = re.sub(rf"\b([01]?\d|2[0-3]){_SPACES}?h(?:{_SPACES}?([0-5]\d))?\b",
+                  lambda m: f"{m[1]}{NBSP}h" + (f"{NBSP}{m[2]}" if m[2] else ""), text)
+    return text
+
+
+def _quotes(text: str) -> str:
+    """Straight double quotes, paired, become guillemets; a lone one is left alone."""
+    if text.count('"') < 2:
+        return text
+    return re.sub(r'"([^"\n]+)"', r"«\1»", text)
+
+
+# -- Markdown ---------------------------------------------------------------------------
+
+# Characters with a meaning in pandoc's Markdown anywhere in a line.
+_INLINE_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#+^~$@&|])")
+# Characters that open a block at the start of a line (lists, definitions, quotes…).
+_LINE_START = re.compile(r"^(\s*)([-+:%=>])")
+_NUMBERED = re.compile(r"^(\s*\d+)([.)])")
+
+
+def escape(text: str) -> str:
+    """Escape plain text so that pandoc reads it as text, whatever it contains."""
+    lines = []
+    for line in text.split("\n"):
+        line = _INLINE_SPECIAL.sub(r"\\\1", line)
+        line = _LINE_START.sub(r"\1\\\2", line)
+        line = _NUMBERED.sub(r"\1\\\2", line)  # "1. " would start a numbered list
+        lines.append(line)
+    return "\\\n".join(lines)
+
+
+_ORDINAL = re.compile(r"\b(\d+)(er|re|ère|e|ème|eme|è)\b")
+_ORDINAL_SUFFIX = {"er": "er", "re": "re", "ère": "re"}
+
+
+def text_md(text: str) -> str:
+    """Plain text to Markdown with French typography; ordinals in superscript (5^e^)."""
+    return _ORDINAL.sub(lambda m: f"{m[1]}^{_ORDINAL_SUFFIX.get(m[2], 'e')}^",
+                        escape(french(text)))
+
+
+def spans_md(spans: tuple[Span, ...]) -> str:
+    """Spans of a note to Markdown: escaped text, emphasis kept, spaces outside markers."""
+    out = []
+    for span in spans:
+        body = text_md(span.text)
+        marker = ("**" if span.strong else "") + ("*" if span.emph else "")
+        if not marker or not body.strip():
+            out.append(body)
+            continue
+        lead = body[: len(body) - len(body.lstrip())]
+        trail = body[len(body.rstrip()):]
+        out.append(f"{lead}{marker}{body.strip()}{marker[::-1]}{trail}")
+    return "".join(out)
