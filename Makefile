@@ -14,8 +14,8 @@ STAMP   := $(OUT)/.construit
 # do. Folders count too, so that a note deleted or renamed also triggers a rebuild. The test
 # is done by find in the recipe, which copes with file names that contain spaces.
 INPUTS  := $(EVENT) templates proceedings pyproject.toml requirements.lock
-OUTPUTS := $(OUT)/synthese.md $(foreach f,$(subst $(comma), ,$(FORMATS)),$(OUT)/synthese.$(f))
 comma   := ,
+OUTPUTS := $(OUT)/synthese.md $(foreach f,$(subst $(comma), ,$(FORMATS)),$(OUT)/synthese.$(f))
 
 .DEFAULT_GOAL := all
 .PHONY: all build check test lint clean distclean help setup lock
@@ -23,8 +23,10 @@ comma   := ,
 all: build ## Installe si besoin, puis construit la synthèse de démonstration (DOCX, PDF, HTML)
 
 build: $(INSTALLED)
-	@if [ -f "$(STAMP)" ] && [ -z "$$(find $(INPUTS) -newer "$(STAMP)" -print -quit)" ] \
-	    && for f in $(OUTPUTS); do [ -f "$$f" ] || exit 1; done; then \
+	@todo=; [ -f "$(STAMP)" ] || todo=1; \
+	for f in $(OUTPUTS); do [ -f "$$f" ] || todo=1; done; \
+	[ -n "$$todo" ] || [ -z "$$(find $(INPUTS) -newer "$(STAMP)" -print -quit)" ] || todo=1; \
+	if [ -z "$$todo" ]; then \
 	  echo "La synthèse est à jour ($(OUT)/) : rien à refaire."; \
 	else \
 	  mkdir -p "$(OUT)" && touch "$(STAMP).nouveau" && \

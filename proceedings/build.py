@@ -10,8 +10,9 @@ from .errors import Diagnostics
 from .model import Event, Synthesis
 from .programme import load_programme
 from .readers import PROGRAMME_FILE, discover, read_or_report
-from .render import EXAMPLE_NOTICE, date_fr, heure, ordinal, plain, render
+from .render import EXAMPLE_NOTICE, heure, ordinal, plain, render
 from .structure import assign
+from .typography import french
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 MASTER = "synthese.md"
@@ -58,12 +59,12 @@ def _docx_meta(event: Event) -> export.DocxMeta:
     title = plain(f"{ordinal(event.edition, plain=True)} {event.titre}")
     cover = [
         ("Couverture détails", f"{ordinal(event.edition, plain=True)} édition"),
-        ("Couverture détails", f"{date_fr(event.date, capitalize=True)}, de "
-                               f"{heure(event.debut)} à {heure(event.fin)}"),
+        ("Couverture détails", f"De {heure(event.debut)} à {heure(event.fin)}"),
         ("Couverture détails", f"{plain(event.lieu)}, {plain(event.adresse)}"),
-        ("Couverture détails", f"Organisé par {plain(event.organisateur)}"),
+        ("Couverture détails", f"Organisation : {plain(event.organisateur)}"),
     ]
     if event.exemple:
         cover.append(("Bandeau exemple", plain(EXAMPLE_NOTICE)))
     return export.DocxMeta(title=f"{title} — {plain(event.theme)}",
-                           subject=plain(event.theme), cover=tuple(cover))
+                           subject=plain(event.theme),
+                           cover=tuple((style, french(text)) for style, text in cover))

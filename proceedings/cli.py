@@ -24,19 +24,31 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        print(f"{self.prog} : erreur : {_french_usage(message)}", file=sys.stderr)
+        print(f"{self.prog} : erreur : {_french(message)}", file=sys.stderr)
         sys.exit(EXIT_USAGE)
 
+    def format_usage(self) -> str:
+        return _french(super().format_usage())
 
-def _french_usage(message: str) -> str:
-    replacements = {
-        "the following arguments are required": "arguments obligatoires manquants",
-        "unrecognized arguments": "arguments inconnus",
-        "invalid choice": "choix invalide",
-        "expected one argument": "une valeur est attendue",
-        "argument ": "argument ",
-    }
-    for english, french in replacements.items():
+    def format_help(self) -> str:
+        return _french(super().format_help())
+
+
+_ARGPARSE_FRENCH = {
+    "usage: ": "utilisation : ",
+    "positional arguments:": "arguments :",
+    "options:": "options :",
+    "the following arguments are required": "arguments obligatoires manquants",
+    "unrecognized arguments": "arguments inconnus",
+    "invalid choice": "choix invalide",
+    "choose from": "choix possibles :",
+    "expected one argument": "une valeur est attendue",
+    "argument COMMANDE: ": "COMMANDE : ",
+}
+
+
+def _french(message: str) -> str:
+    for english, french in _ARGPARSE_FRENCH.items():
         message = message.replace(english, french)
     return message
 

@@ -148,6 +148,10 @@ def finish_docx(path: Path, event: Event, meta: DocxMeta) -> None:
     body = document.paragraphs
     styles = {s.name for s in document.styles}
     title_par = next((p for p in body if p.style is not None and p.style.name == "Title"), None)
+    for p in body:  # the organiser is named under the date, with its role
+        if p.style is not None and p.style.name == "Author":
+            p._p.getparent().remove(p._p)
+    body = document.paragraphs
     anchor = None
     for p in body:
         if p.style is not None and p.style.name in ("Title", "Subtitle", "Author", "Date"):

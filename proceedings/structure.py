@@ -85,6 +85,9 @@ def _title_from_folder(name: str) -> str:
 
 
 def _hint(value: str, known: list[str]) -> str:
-    close = difflib.get_close_matches(value, known, n=1, cutoff=0.5)
-    return f" (vouliez-vous dire « {close[0]} » ?)" if close else ""
+    """The closest known id when one is close, else the list of known ids."""
+    close = difflib.get_close_matches(value, known, n=1, cutoff=0.7)
+    if close:
+        return f" (vouliez-vous dire « {close[0]} » ?)"
+    return f" (connus : {', '.join(known)})" if known else ""
 

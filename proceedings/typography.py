@@ -14,16 +14,21 @@ from .model import Span
 NBSP = "\u00a0"
 NNBSP = "\u202f"
 
-_URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+")
+# Web and mail addresses are left alone, without the punctuation that ends a sentence.
+_URL = re.compile(r"(?:https?://|www\.)\S*[^\s.,;:!?)»]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _SPACES = f"[ \t{NBSP}{NNBSP}]"
 
 
 def french(text: str) -> str:
     """Apply French typography to plain text (no markup inside)."""
-    parts = _URL.split(text)
-    urls = _URL.findall(text)
-    out = [_french_piece(p) for p in parts]
-    return "".join(p + (urls[i] if i < len(urls) else "") for i, p in enumerate(out))
+    urls: list[str] = []
+
+    def keep(match: re.Match[str]) -> str:
+        urls.append(match[0])
+        return f"\ue000{len(urls) - 1}\ue001"  # private-use marks, restored below
+
+    text = _french_piece(_URL.sub(keep, text))
+    return re.sub("\ue000(\\d+)\ue001", lambda m: urls[int(m[1])], text)
 
 
 def _french_piece(text: str) -> str:

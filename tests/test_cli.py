@@ -1,0 +1,94 @@
+"""The command line: French messages on stderr, exit codes 0, 1 and 2."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from proceedings.cli import main
+
+
+def test_check_on_a_clean_event_exits_0(tiny_event: Path, capsys: pytest.CaptureFixture[str]
+                                        ) -> None:
+    assert main(["check", str(tiny_event)]) == 0
+    out, err = capsys.readouterr()
+    assert out == "2 notes lues pour 2 sessions.\n"
+    assert err == ""
+
+
+def test_bad_note_is_reported_build_goes_on_and_exits_1(
+    tiny_event: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tiny_event / "ouverture" / "casse.md"
+    bad.write_text("---\nsession: [\n---\n", encoding="utf-8")
+    out_dir = tmp_path / "sortie"
+    code = main(["build", str(tiny_event), "--sortie", str(out_dir), "--formats", "html"])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert err.splitlines() == [
+        f"{tiny_event.as_posix()}/ouverture/casse.md:2: en-tête YAML invalide : valeur "
+        "attendue (colonne 11), fichier ignoré",
+        "terminé avec 1 erreur.",
+    ]
+    assert (out_dir / "synthese.html").exists()
+    assert bad.read_text(encoding="utf-8") == "---\nsession: [\n---\n"  # never modified
+
+
+def test_strict_turns_warnings_into_failure(
+    tiny_event: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tiny_event / "ouverture" / "photo.jpeg").write_bytes(b"\xff\xd8")
+    assert main(["check", str(tiny_event)]) == 0
+    capsys.readouterr()
+    assert main(["check", str(tiny_event), "--strict"]) == 1
+    _, err = capsys.readouterr()
+    assert err.splitlines()[-1] == "terminé avec 0 erreur et 1 avertissement (--strict)."
+
+
+def test_broken_programme_lists_problems_and_exits_1(
+    tiny_event: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    programme = tiny_event / "programme.yaml"
+    text = programme.read_text(encoding="utf-8").replace('debut: "09:30"', 'debut: "9h30"')
+    programme.write_text(text, encoding="utf-8")
+    line = next(i for i, t in enumerate(text.splitlines(), start=1) if "9h30" in t)
+    assert main(["check", str(tiny_event)]) == 1
+    _, err = capsys.readouterr()
+    shown = f"{tiny_event.as_posix()}/programme.yaml"
+    assert err.splitlines() == [
+        f"{shown}:{line}: sessions[2].debut : attendu HH:MM, reçu « 9h30 »",
+        f"{shown} : programme invalide, rien n’a été produit.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["build", "--formats", "odt"], "--formats : format inconnu « odt » (formats : docx, "
+                                        "pdf, html)"),
+        (["check", "dossier-absent"], "dossier-absent : dossier d’événement introuvable"),
+        (["publier"], "proceedings : erreur : COMMANDE : choix invalide: 'publier' "
+                      "(choix possibles : 'build', 'check')"),
+    ],
+)
+def test_bad_usage_exits_2(argv: list[str], message: str, tiny_event: Path,
+                           capsys: pytest.CaptureFixture[str],
+                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tiny_event.parent)
+    if argv[0] == "build":
+        argv = [*argv, str(tiny_event)]
+    with pytest.raises(SystemExit) as info:
+        sys.exit(main(argv))
+    assert info.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_module_entry_point_prints_french_help() -> None:
+    done = subprocess.run([sys.executable, "-m", "proceedings", "--help"],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0
+    assert "Des notes des rapporteurs aux actes" in done.stdout
+    assert "construit la synthèse" in done.stdout
