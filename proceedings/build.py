@@ -26,15 +26,21 @@ class BuildResult:
 
 def collect(event_dir: Path, diag: Diagnostics) -> Synthesis:
     """Programme and notes, read and assigned to sessions (what ``check`` reports on)."""
-    event, warnings = load_programme(event_dir / PROGRAMME_FILE,
-                                     (event_dir / PROGRAMME_FILE).as_posix())
+    event, warnings = load_programme(
+        event_dir / PROGRAMME_FILE, (event_dir / PROGRAMME_FILE).as_posix()
+    )
     diag.extend(warnings)
     notes = [n for f in discover(event_dir, diag) if (n := read_or_report(f, diag))]
     return Synthesis(event=event, sessions=assign(notes, event, diag))
 
 
-def build(event_dir: Path, out: Path, formats: tuple[str, ...], diag: Diagnostics,
-          templates: Path = TEMPLATES) -> BuildResult:
+def build(
+    event_dir: Path,
+    out: Path,
+    formats: tuple[str, ...],
+    diag: Diagnostics,
+    templates: Path = TEMPLATES,
+) -> BuildResult:
     synthesis = collect(event_dir, diag)
     event = synthesis.event
     master = out / MASTER
@@ -65,6 +71,8 @@ def _docx_meta(event: Event) -> export.DocxMeta:
     ]
     if event.exemple:
         cover.append(("Bandeau exemple", plain(EXAMPLE_NOTICE)))
-    return export.DocxMeta(title=f"{title} — {plain(event.theme)}",
-                           subject=plain(event.theme),
-                           cover=tuple((style, french(text)) for style, text in cover))
+    return export.DocxMeta(
+        title=f"{title} — {plain(event.theme)}",
+        subject=plain(event.theme),
+        cover=tuple((style, french(text)) for style, text in cover),
+    )

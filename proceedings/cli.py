@@ -60,39 +60,70 @@ def _parser() -> argparse.ArgumentParser:
         add_help=False,
     )
     parser.add_argument("-h", "--help", action="help", help="affiche cette aide et quitte")
-    parser.add_argument("--debug", action="store_true",
-                        help="affiche la trace Python complète en cas d’erreur interne")
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="affiche la trace Python complète en cas d’erreur interne",
+    )
     commands = parser.add_subparsers(dest="commande", metavar="COMMANDE", parser_class=_Parser)
 
-    b = commands.add_parser("build", help="construit la synthèse", add_help=False,
-                            description="Construit la synthèse (DOCX, PDF, HTML) d’un dossier "
-                                        "d’événement.")
+    b = commands.add_parser(
+        "build",
+        help="construit la synthèse",
+        add_help=False,
+        description="Construit la synthèse (DOCX, PDF, HTML) d’un dossier d’événement.",
+    )
     _common(b)
-    b.add_argument("--sortie", metavar="DIR", type=Path, default=Path("output"),
-                   help="dossier des documents produits (défaut : output)")
-    b.add_argument("--formats", metavar="LISTE", default=",".join(FORMATS),
-                   help="formats séparés par des virgules parmi docx, pdf, html "
-                        "(défaut : tous)")
-    b.add_argument("--gabarits", metavar="DIR", type=Path, default=TEMPLATES,
-                   help="dossier des gabarits (défaut : templates du projet)")
+    b.add_argument(
+        "--sortie",
+        metavar="DIR",
+        type=Path,
+        default=Path("output"),
+        help="dossier des documents produits (défaut : output)",
+    )
+    b.add_argument(
+        "--formats",
+        metavar="LISTE",
+        default=",".join(FORMATS),
+        help="formats séparés par des virgules parmi docx, pdf, html (défaut : tous)",
+    )
+    b.add_argument(
+        "--gabarits",
+        metavar="DIR",
+        type=Path,
+        default=TEMPLATES,
+        help="dossier des gabarits (défaut : templates du projet)",
+    )
 
-    c = commands.add_parser("check", help="vérifie le dépôt des notes sans rien produire",
-                            add_help=False,
-                            description="Lit le programme et les notes et signale les "
-                                        "problèmes, sans rien produire.")
+    c = commands.add_parser(
+        "check",
+        help="vérifie le dépôt des notes sans rien produire",
+        add_help=False,
+        description="Lit le programme et les notes et signale les problèmes, sans rien produire.",
+    )
     _common(c)
     return parser
 
 
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("-h", "--help", action="help", help="affiche cette aide et quitte")
-    p.add_argument("dossier", metavar="DOSSIER", nargs="?", type=Path,
-                   default=Path("transcripts"),
-                   help="dossier de l’événement, avec programme.yaml (défaut : transcripts)")
-    p.add_argument("--strict", action="store_true",
-                   help="les avertissements deviennent des erreurs")
-    p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
-                   help="affiche la trace Python complète en cas d’erreur interne")
+    p.add_argument(
+        "dossier",
+        metavar="DOSSIER",
+        nargs="?",
+        type=Path,
+        default=Path("transcripts"),
+        help="dossier de l’événement, avec programme.yaml (défaut : transcripts)",
+    )
+    p.add_argument(
+        "--strict", action="store_true", help="les avertissements deviennent des erreurs"
+    )
+    p.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="affiche la trace Python complète en cas d’erreur interne",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -109,8 +140,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             formats = tuple(f.strip().lower() for f in args.formats.split(",") if f.strip())
             unknown = [f for f in formats if f not in FORMATS]
             if unknown or not formats:
-                print(f"--formats : format inconnu « {', '.join(unknown)} » (formats : "
-                      f"{', '.join(FORMATS)})", file=sys.stderr)
+                print(
+                    f"--formats : format inconnu « {', '.join(unknown)} » (formats : "
+                    f"{', '.join(FORMATS)})",
+                    file=sys.stderr,
+                )
                 return EXIT_USAGE
             result = build(args.dossier, args.sortie, formats, diag, args.gabarits)
             _report(diag)
@@ -120,8 +154,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             synthesis = collect(args.dossier, diag)
             _report(diag)
             notes = len(synthesis.notes)
-            print(f"{notes} note{'s' if notes > 1 else ''} lue{'s' if notes > 1 else ''} pour "
-                  f"{len(synthesis.sessions)} sessions.")
+            print(
+                f"{notes} note{'s' if notes > 1 else ''} lue{'s' if notes > 1 else ''} pour "
+                f"{len(synthesis.sessions)} sessions."
+            )
     except ProgrammeError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -138,8 +174,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if getattr(args, "debug", False):
             traceback.print_exc()
         else:
-            print(f"erreur interne : {exc.__class__.__name__}: {exc} (relancez avec --debug "
-                  "pour la trace complète)", file=sys.stderr)
+            print(
+                f"erreur interne : {exc.__class__.__name__}: {exc} (relancez avec --debug "
+                "pour la trace complète)",
+                file=sys.stderr,
+            )
         return EXIT_INPUT
     if diag.errors or (args.strict and diag.warnings):
         print(_summary(diag, args.strict), file=sys.stderr)

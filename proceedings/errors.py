@@ -67,7 +67,10 @@ class ConvertError(ProceedingsError):
     """pandoc or typst failed; keeps the command, its exit code and its stderr."""
 
     def __init__(
-        self, message: str, command: list[str] | None = None, code: int | None = None,
+        self,
+        message: str,
+        command: list[str] | None = None,
+        code: int | None = None,
         stderr: str = "",
     ) -> None:
         details = message

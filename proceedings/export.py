@@ -71,8 +71,9 @@ def pandoc(args: list[str], when: dt.datetime) -> None:
     except OSError as exc:
         raise ConvertError(f"pandoc n’a pas pu être lancé ({exc.strerror})", command) from None
     if done.returncode != 0:
-        raise ConvertError("la conversion par pandoc a échoué", command, done.returncode,
-                           done.stderr)
+        raise ConvertError(
+            "la conversion par pandoc a échoué", command, done.returncode, done.stderr
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,41 +88,98 @@ class DocxMeta:
 def to_docx(master: Path, target: Path, templates: Path, event: Event, meta: DocxMeta) -> None:
     when = fixed_timestamp(event)
     with atomic_output(target) as tmp:
-        pandoc([str(master), "-f", PANDOC_READER, "-t", "docx", "--toc", "--toc-depth=2",
+        pandoc(
+            [
+                str(master),
+                "-f",
+                PANDOC_READER,
+                "-t",
+                "docx",
+                "--toc",
+                "--toc-depth=2",
                 f"--reference-doc={templates / 'reference.docx'}",
-                f"--resource-path={master.parent}", "-o", str(tmp)], when)
+                f"--lua-filter={templates / 'classes.lua'}",
+                f"--resource-path={master.parent}",
+                "-o",
+                str(tmp),
+            ],
+            when,
+        )
         finish_docx(tmp, event, meta)
         _fix_zip_dates(tmp, when)
 
 
 def to_html(master: Path, target: Path, templates: Path, event: Event) -> None:
     with atomic_output(target) as tmp:
-        pandoc([str(master), "-f", PANDOC_READER, "-t", "html5", "--standalone",
-                "--embed-resources", f"--template={templates / 'synthese.html'}",
-                "--toc", "--toc-depth=2", "--section-divs",
-                f"--resource-path={master.parent}", "-o", str(tmp)], fixed_timestamp(event))
+        pandoc(
+            [
+                str(master),
+                "-f",
+                PANDOC_READER,
+                "-t",
+                "html5",
+                "--standalone",
+                "--embed-resources",
+                f"--template={templates / 'synthese.html'}",
+                "--toc",
+                "--toc-depth=2",
+                "--section-divs",
+                f"--resource-path={master.parent}",
+                "-o",
+                str(tmp),
+            ],
+            fixed_timestamp(event),
+        )
 
 
-def to_pdf(master: Path, target: Path, templates: Path, event: Event, work: Path,
-           pdf_standards: list[str] | None = None) -> None:
+def to_pdf(master: Path, target: Path, templates: Path, event: Event, work: Path) -> None:
     when = fixed_timestamp(event)
     source = work / f"{target.stem}.typ"
     work.mkdir(parents=True, exist_ok=True)
-    pandoc([str(master), "-f", PANDOC_READER, "-t", "typst", "--standalone",
-            f"--template={templates / 'synthese.typ'}", "--toc", "--toc-depth=2",
-            "-o", str(source)], when)
+    # typst-smart: keep the typographic apostrophes (with smart, pandoc writes ' and lets
+    # Typst curl it, but PDF bookmarks would keep the straight one).
+    pandoc(
+        [
+            str(master),
+            "-f",
+            PANDOC_READER,
+            "-t",
+            "typst-smart",
+            "--standalone",
+            f"--template={templates / 'synthese.typ'}",
+            "--toc",
+            "--toc-depth=2",
+            f"--lua-filter={templates / 'classes.lua'}",
+            "-o",
+            str(source),
+        ],
+        when,
+    )
     with atomic_output(target) as tmp:
         try:
-            typst.compile(str(source), output=str(tmp), root=str(master.parent),
-                          ignore_system_fonts=True, timestamp=int(when.timestamp()),
-                          pdf_standards=pdf_standards or [], format="pdf")
-        except typst.TypstError as exc:  # type: ignore[attr-defined]
+            typst.compile(
+                str(source),
+                output=str(tmp),
+                root=str(master.parent),
+                ignore_system_fonts=True,
+                timestamp=int(when.timestamp()),
+                format="pdf",
+            )
+        except typst.TypstError as exc:
             details = "\n".join([exc.diagnostic or "", *(exc.hints or [])])
-            raise ConvertError(f"la composition du PDF par typst a échoué : {exc.message}",
-                               ["typst", "compile", str(source)], None, details) from None
+            raise ConvertError(
+                f"la composition du PDF par typst a échoué : {exc.message}",
+                ["typst", "compile", str(source)],
+                None,
+                details,
+            ) from None
         except RuntimeError as exc:
-            raise ConvertError("la composition du PDF par typst a échoué",
-                               ["typst", "compile", str(source)], None, str(exc)) from None
+            raise ConvertError(
+                "la composition du PDF par typst a échoué",
+                ["typst", "compile", str(source)],
+                None,
+                str(exc),
+            ) from None
 
 
 def _fix_zip_dates(path: Path, when: dt.datetime) -> None:
@@ -138,6 +196,7 @@ def _fix_zip_dates(path: Path, when: dt.datetime) -> None:
 
 
 # -- DOCX finishing ------------------------------------------------------------------------
+
 
 def finish_docx(path: Path, event: Event, meta: DocxMeta) -> None:
     """Complete what pandoc's DOCX lacks: the cover's details, core properties, language."""

@@ -221,7 +221,8 @@ class Synthesis:
         return tuple(n for s in self.sessions for n in s.notes)
 
     def to_dict(self) -> dict[str, Any]:
-        return _plain(asdict(self))
+        plain: dict[str, Any] = _plain(asdict(self))
+        return plain
 
 
 def _plain(value: Any) -> Any:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -140,7 +141,8 @@ class _Checker:
         raw = self.text(node, key)
         if raw and not ID_RE.match(raw):
             self.error(
-                node, key,
+                node,
+                key,
                 f"identifiant « {raw} » invalide (attendu : minuscules sans accents, "
                 "chiffres et tirets, comme un nom de dossier)",
             )
@@ -173,8 +175,14 @@ def load_programme(path: Path, shown: str | None = None) -> tuple[Event, list[Di
         line = raw[: exc.start].count(b"\n") + 1
         raise ProgrammeError(
             shown,
-            [Diagnostic(Severity.ERROR, "le fichier n’est pas en UTF-8 ; enregistrez-le en "
-                        "UTF-8 depuis votre éditeur", shown, line)],
+            [
+                Diagnostic(
+                    Severity.ERROR,
+                    "le fichier n’est pas en UTF-8 ; enregistrez-le en UTF-8 depuis votre éditeur",
+                    shown,
+                    line,
+                )
+            ],
         ) from None
     root = _compose(text, shown)
     checker = _Checker(shown)
@@ -187,6 +195,7 @@ def load_programme(path: Path, shown: str | None = None) -> tuple[Event, list[Di
 
 # -- YAML ------------------------------------------------------------------------------
 
+
 def _compose(text: str, shown: str) -> _Node:
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -196,7 +205,9 @@ def _compose(text: str, shown: str) -> _Node:
             shown, [Diagnostic(Severity.ERROR, f"erreur de syntaxe YAML : {problem}", shown, line)]
         ) from None
     if node is None:
-        raise ProgrammeError(shown, [Diagnostic(Severity.ERROR, "fichier de programme vide", shown)])
+        raise ProgrammeError(
+            shown, [Diagnostic(Severity.ERROR, "fichier de programme vide", shown)]
+        )
     problems: list[Diagnostic] = []
     tree = _convert(node, shown, problems)
     if problems:
@@ -211,9 +222,14 @@ def _convert(node: yaml.Node, shown: str, problems: list[Diagnostic]) -> _Node:
         for key_node, value_node in node.value:
             key = str(key_node.value)
             if key in items:
-                problems.append(Diagnostic(
-                    Severity.ERROR, f"clé « {key} » répétée", shown, key_node.start_mark.line + 1
-                ))
+                problems.append(
+                    Diagnostic(
+                        Severity.ERROR,
+                        f"clé « {key} » répétée",
+                        shown,
+                        key_node.start_mark.line + 1,
+                    )
+                )
             items[key] = _convert(value_node, shown, problems)
         return _Node(items, line, node.tag)
     if isinstance(node, yaml.SequenceNode):
@@ -231,18 +247,52 @@ _FOCUS = {"titre": 1, "organisation": 1, "intervenants": 1}
 _WORKSHOP = {"id": 1, "titre": 1, "partenaires": 1, "description": 1}
 _TOOL = {"nom": 1, "porteur": 1, "description": 1}
 _SESSION = {
-    "id": 1, "type": 1, "titre": 1, "debut": 1, "fin": 1, "description": 1,
-    "intervenants": 1, "animateur": 1, "eclairages": 1, "introduction": 1, "ateliers": 1,
-    "partenaires": 1, "participants": 1, "outils": 1, "animation": 1, "restitution": 1,
+    "id": 1,
+    "type": 1,
+    "titre": 1,
+    "debut": 1,
+    "fin": 1,
+    "description": 1,
+    "intervenants": 1,
+    "animateur": 1,
+    "eclairages": 1,
+    "introduction": 1,
+    "ateliers": 1,
+    "partenaires": 1,
+    "participants": 1,
+    "outils": 1,
+    "animation": 1,
+    "restitution": 1,
 }
 _EVENT = {
-    "exemple": 1, "reseau": 1, "edition": 1, "titre": 1, "theme": 1, "date": 1, "debut": 1,
-    "fin": 1, "lieu": 1, "adresse": 1, "organisateur": 1, "introduction": 1,
-    "partenaires": 1, "references": 1, "sessions": 1,
+    "exemple": 1,
+    "reseau": 1,
+    "edition": 1,
+    "titre": 1,
+    "theme": 1,
+    "date": 1,
+    "debut": 1,
+    "fin": 1,
+    "lieu": 1,
+    "adresse": 1,
+    "organisateur": 1,
+    "introduction": 1,
+    "partenaires": 1,
+    "references": 1,
+    "sessions": 1,
 }
 _EVENT_REQUIRED = (
-    "reseau", "edition", "titre", "theme", "date", "debut", "fin", "lieu", "adresse",
-    "organisateur", "sessions",
+    "reseau",
+    "edition",
+    "titre",
+    "theme",
+    "date",
+    "debut",
+    "fin",
+    "lieu",
+    "adresse",
+    "organisateur",
+    "sessions",
 )
 
 
@@ -368,15 +418,20 @@ def _event(c: _Checker, root: _Node) -> Event | None:
     if f is None:
         return None
     g = f.get
-    sessions = c.sequence(g("sessions"), "sessions", lambda n, k: _session(c, n, k))
-    if g("sessions") is not None and not _is_empty(g("sessions")) and not sessions:
-        c.error(g("sessions"), "sessions", "aucune session valide")
+    sessions_node = g("sessions")
+    sessions = c.sequence(sessions_node, "sessions", lambda n, k: _session(c, n, k))
+    if sessions_node is not None and not _is_empty(sessions_node) and not sessions:
+        c.error(sessions_node, "sessions", "aucune session valide")
     _unique(c, g("sessions"), "sessions", [s.id for s in sessions], "session")
-    for before, after in zip(sessions, sessions[1:], strict=False):
+    for before, after in itertools.pairwise(sessions):
         if after.debut < before.debut:
-            c.warning(g("sessions"), "sessions", f"« {after.id} » ({after.debut:%H:%M}) "
-                      f"commence avant « {before.id} » ({before.debut:%H:%M}) : "
-                      "les sessions sont publiées dans l’ordre du fichier")
+            c.warning(
+                g("sessions"),
+                "sessions",
+                f"« {after.id} » ({after.debut:%H:%M}) "
+                f"commence avant « {before.id} » ({before.debut:%H:%M}) : "
+                "les sessions sont publiées dans l’ordre du fichier",
+            )
     references = c.sequence(g("references"), "references", lambda n, k: _reference(c, n, k))
     _unique(c, g("references"), "references", [r.id for r in references], "référence")
     introduction = c.text(g("introduction"), "introduction")
@@ -408,8 +463,11 @@ def _event(c: _Checker, root: _Node) -> Event | None:
 
 
 def _check_citations(
-    c: _Checker, g: Callable[[str], _Node | None], paragraphs: tuple[str, ...],
-    sessions: tuple[Session, ...], references: tuple[Reference, ...],
+    c: _Checker,
+    g: Callable[[str], _Node | None],
+    paragraphs: tuple[str, ...],
+    sessions: tuple[Session, ...],
+    references: tuple[Reference, ...],
 ) -> None:
     """Every [^id] in a text must name a reference; an uncited reference is a warning."""
     known = {r.id for r in references}
@@ -424,13 +482,18 @@ def _check_citations(
         for ref in FOOTNOTE_RE.findall(text):
             cited.add(ref)
             if ref not in known:
-                c.error(g("introduction") if key == "introduction" else g("sessions"), key,
-                        f"renvoi « [^{ref}] » vers une référence absente de « references »")
+                c.error(
+                    g("introduction") if key == "introduction" else g("sessions"),
+                    key,
+                    f"renvoi « [^{ref}] » vers une référence absente de « references »",
+                )
     for r in references:
         if r.id not in cited:
-            c.warning(g("references"), "references",
-                      f"la référence « {r.id} » n’est citée nulle part (ajoutez [^{r.id}] "
-                      "dans un texte)")
+            c.warning(
+                g("references"),
+                "references",
+                f"la référence « {r.id} » n’est citée nulle part (ajoutez [^{r.id}] dans un texte)",
+            )
 
 
 def _unique(c: _Checker, node: _Node | None, key: str, ids: list[str], what: str) -> None:

@@ -78,8 +78,11 @@ def render(synthesis: Synthesis, templates: Path) -> str:
     try:
         return env.get_template(MASTER_TEMPLATE).render(context)
     except jinja2.TemplateSyntaxError as exc:
-        raise ProceedingsError(f"gabarit invalide : {exc.message}",
-                               str(templates / (exc.name or MASTER_TEMPLATE)), exc.lineno) from None
+        raise ProceedingsError(
+            f"gabarit invalide : {exc.message}",
+            str(templates / (exc.name or MASTER_TEMPLATE)),
+            exc.lineno,
+        ) from None
     except jinja2.TemplateNotFound as exc:
         raise ProceedingsError(f"gabarit « {exc.name} » introuvable", str(templates)) from None
     except jinja2.UndefinedError as exc:
@@ -87,6 +90,7 @@ def render(synthesis: Synthesis, templates: Path) -> str:
 
 
 # -- filters ------------------------------------------------------------------------------
+
 
 def _finalize(value: Any) -> Any:
     if value is None:
@@ -146,7 +150,7 @@ def plain(value: str) -> str:
 
 
 def person(p: Any) -> Md:
-    """"**Nom**, rôle, organisation" with the parts the programme gives."""
+    """ "**Nom**, rôle, organisation" with the parts the programme gives."""
     parts = [f"**{text_md(p.nom)}**"]
     details = ", ".join(x for x in (p.role, p.organisation) if x)
     if details:
@@ -170,6 +174,7 @@ def anchor(session_id: str, *more: str) -> str:
 
 
 # -- notes ----------------------------------------------------------------------------------
+
 
 def heading(level: int, text: str | Md, ident: str = "", classes: str = "") -> Md:
     body = text if isinstance(text, Md) else text_md(text)
@@ -219,4 +224,3 @@ def _block_md(block: Block, base_level: int) -> str:
 
 def _footnotes(event: Event) -> list[tuple[str, Md]]:
     return [(r.id, rich(r.texte)) for r in event.references]
-

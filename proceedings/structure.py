@@ -22,8 +22,7 @@ def assign(notes: list[Note], event: Event, diag: Diagnostics) -> tuple[SessionC
         if session_id is not None:
             by_session[session_id].append(note)
     return tuple(
-        SessionContent(session=s, groups=_groups(s, by_session[s.id], diag))
-        for s in event.sessions
+        SessionContent(session=s, groups=_groups(s, by_session[s.id], diag)) for s in event.sessions
     )
 
 
@@ -32,23 +31,32 @@ def _session_of(note: Note, event: Event, diag: Diagnostics) -> str | None:
     if note.meta.session is not None:
         if note.meta.session in known:
             return note.meta.session
-        diag.error(f"session « {note.meta.session} » inconnue du programme"
-                   f"{_hint(note.meta.session, known)}, fichier ignoré", note.shown,
-                   note.meta.session_line or None)
+        diag.error(
+            f"session « {note.meta.session} » inconnue du programme"
+            f"{_hint(note.meta.session, known)}, fichier ignoré",
+            note.shown,
+            note.meta.session_line or None,
+        )
         return None
     if note.folder:
         if note.folder[0] in known:
             return note.folder[0]
-        diag.error(f"dossier « {note.folder[0]} » sans session correspondante dans le programme"
-                   f"{_hint(note.folder[0], known)}, fichier ignoré", note.shown)
+        diag.error(
+            f"dossier « {note.folder[0]} » sans session correspondante dans le programme"
+            f"{_hint(note.folder[0], known)}, fichier ignoré",
+            note.shown,
+        )
         return None
     stem = note.path.rsplit(".", 1)[0]
     for session_id in sorted(known, key=len, reverse=True):
         if re.match(rf"{re.escape(session_id)}(?:[-_ .]|$)", stem):
             return session_id
-    diag.error("impossible de rattacher la note à une session : placez-la dans le dossier "
-               f"de sa session ou indiquez « session: » dans son en-tête (sessions : "
-               f"{', '.join(known)}), fichier ignoré", note.shown)
+    diag.error(
+        "impossible de rattacher la note à une session : placez-la dans le dossier "
+        f"de sa session ou indiquez « session: » dans son en-tête (sessions : "
+        f"{', '.join(known)}), fichier ignoré",
+        note.shown,
+    )
     return None
 
 
@@ -61,18 +69,28 @@ def _groups(session: Session, notes: list[Note], diag: Diagnostics) -> tuple[Gro
     declared = {w.id: w for w in session.ateliers}
     groups = []
     # The plenary report-back of a co-development session comes after its groups.
-    plenary = Group(id="", titre=session.restitution or session.titre,
-                    notes=tuple(buckets.pop("", [])))
+    plenary = Group(
+        id="", titre=session.restitution or session.titre, notes=tuple(buckets.pop("", []))
+    )
     if plenary.notes and not session.restitution:
         groups.append(plenary)
     for workshop in session.ateliers:
         if workshop.id in buckets:
-            groups.append(Group(id=workshop.id, titre=workshop.titre,
-                                notes=tuple(buckets.pop(workshop.id)), workshop=workshop))
+            groups.append(
+                Group(
+                    id=workshop.id,
+                    titre=workshop.titre,
+                    notes=tuple(buckets.pop(workshop.id)),
+                    workshop=workshop,
+                )
+            )
     for sub in sorted(buckets):
-        diag.warning(f"sous-dossier « {sub} » absent des ateliers de la session "
-                     f"« {session.id} » dans le programme ; titre déduit du nom du dossier"
-                     f"{_hint(sub, list(declared))}", buckets[sub][0].shown.rsplit("/", 1)[0])
+        diag.warning(
+            f"sous-dossier « {sub} » absent des ateliers de la session "
+            f"« {session.id} » dans le programme ; titre déduit du nom du dossier"
+            f"{_hint(sub, list(declared))}",
+            buckets[sub][0].shown.rsplit("/", 1)[0],
+        )
         groups.append(Group(id=sub, titre=_title_from_folder(sub), notes=tuple(buckets[sub])))
     if plenary.notes and session.restitution:
         groups.append(plenary)
@@ -90,4 +108,3 @@ def _hint(value: str, known: list[str]) -> str:
     if close:
         return f" (vouliez-vous dire « {close[0]} » ?)"
     return f" (connus : {', '.join(known)})" if known else ""
-

@@ -47,8 +47,11 @@ def _french_piece(text: str) -> str:
     text = re.sub(rf"(?<=[^\s{NBSP}\d]):(?=\s|$)", f"{NBSP}:", text)
     text = re.sub(rf"(?<=\d){_SPACES}?%", f"{NNBSP}%", text)
     # Clock times: "9h", "9h15", "9 h 15" -> "9 h 15" with no-break spaces.
-    text = re.sub(rf"\b([01]?\d|2[0-3]){_SPACES}?h(?:{_SPACES}?([0-5]\d))?\b",
-                  lambda m: f"{m[1]}{NBSP}h" + (f"{NBSP}{m[2]}" if m[2] else ""), text)
+    text = re.sub(
+        rf"\b([01]?\d|2[0-3]){_SPACES}?h(?:{_SPACES}?([0-5]\d))?\b",
+        lambda m: f"{m[1]}{NBSP}h" + (f"{NBSP}{m[2]}" if m[2] else ""),
+        text,
+    )
     return text
 
 
@@ -85,8 +88,7 @@ _ORDINAL_SUFFIX = {"er": "er", "re": "re", "ère": "re"}
 
 def text_md(text: str) -> str:
     """Plain text to Markdown with French typography; ordinals in superscript (5^e^)."""
-    return _ORDINAL.sub(lambda m: f"{m[1]}^{_ORDINAL_SUFFIX.get(m[2], 'e')}^",
-                        escape(french(text)))
+    return _ORDINAL.sub(lambda m: f"{m[1]}^{_ORDINAL_SUFFIX.get(m[2], 'e')}^", escape(french(text)))
 
 
 def spans_md(spans: tuple[Span, ...]) -> str:
@@ -99,6 +101,6 @@ def spans_md(spans: tuple[Span, ...]) -> str:
             out.append(body)
             continue
         lead = body[: len(body) - len(body.lstrip())]
-        trail = body[len(body.rstrip()):]
+        trail = body[len(body.rstrip()) :]
         out.append(f"{lead}{marker}{body.strip()}{marker[::-1]}{trail}")
     return "".join(out)

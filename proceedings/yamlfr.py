@@ -11,12 +11,10 @@ _PROBLEMS = {
     "found character '\\t' that cannot start any token": "tabulation interdite, indentez "
     "avec des espaces",
     "did not find expected key": "clé attendue (indentation incohérente ?)",
-    "did not find expected '-' indicator": "tiret de liste attendu (indentation "
-    "incohérente ?)",
+    "did not find expected '-' indicator": "tiret de liste attendu (indentation incohérente ?)",
     "found unexpected end of stream": "fin inattendue (guillemet non fermé ?)",
     "found undefined alias": "alias YAML non défini",
-    "expected <block end>, but found '-'": "tiret de liste inattendu (indentation "
-    "incohérente ?)",
+    "expected <block end>, but found '-'": "tiret de liste inattendu (indentation incohérente ?)",
     "expected ',' or ']'": "crochet « [ » non fermé",
     "expected ',' or '}'": "accolade « { » non fermée",
     "expected the node content": "valeur attendue",

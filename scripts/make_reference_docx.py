@@ -52,9 +52,9 @@ DEFAULT_OUTPUT = ROOT / "templates" / "reference.docx"
 
 # --------------------------------------------------------------------------
 # Palette du réseau (identique aux modèles Typst et HTML).
-TEAL = "0B5C6B"         # couleur du réseau
+TEAL = "0B5C6B"  # couleur du réseau
 TEAL_LIGHT = "E6F0F2"
-ACCENT = "D9822B"       # accent chaud
+ACCENT = "D9822B"  # accent chaud
 ACCENT_DARK = "8A4A10"  # accent assombri : contraste suffisant pour du texte
 ACCENT_LIGHT = "FBEBDC"
 INK = "1F2A2E"
@@ -78,55 +78,186 @@ LANG = "fr-FR"
 
 # Page A4 (en vingtièmes de point, « twips ») et marges.
 A4_W, A4_H = 11906, 16838
-MARGIN_TOP = MARGIN_BOTTOM = 1418   # 2,5 cm
-MARGIN_LEFT = MARGIN_RIGHT = 1304   # 2,3 cm
-HEADER_FOOTER = 709                 # 1,25 cm
+MARGIN_TOP = MARGIN_BOTTOM = 1418  # 2,5 cm
+MARGIN_LEFT = MARGIN_RIGHT = 1304  # 2,3 cm
+HEADER_FOOTER = 709  # 1,25 cm
 
 FIXED_DATE = dt.datetime(2019, 6, 26, 0, 0, 0)
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 # Ordre des enfants imposé par le schéma WordprocessingML (Word y est sensible).
 PPR_ORDER = [
-    "pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr",
-    "widowControl", "numPr", "suppressLineNumbers", "pBdr", "shd", "tabs",
-    "suppressAutoHyphens", "kinsoku", "wordWrap", "overflowPunct",
-    "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd",
-    "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents",
-    "suppressOverlap", "jc", "textDirection", "textAlignment",
-    "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr",
+    "pStyle",
+    "keepNext",
+    "keepLines",
+    "pageBreakBefore",
+    "framePr",
+    "widowControl",
+    "numPr",
+    "suppressLineNumbers",
+    "pBdr",
+    "shd",
+    "tabs",
+    "suppressAutoHyphens",
+    "kinsoku",
+    "wordWrap",
+    "overflowPunct",
+    "topLinePunct",
+    "autoSpaceDE",
+    "autoSpaceDN",
+    "bidi",
+    "adjustRightInd",
+    "snapToGrid",
+    "spacing",
+    "ind",
+    "contextualSpacing",
+    "mirrorIndents",
+    "suppressOverlap",
+    "jc",
+    "textDirection",
+    "textAlignment",
+    "textboxTightWrap",
+    "outlineLvl",
+    "divId",
+    "cnfStyle",
+    "rPr",
+    "sectPr",
     "pPrChange",
 ]
 RPR_ORDER = [
-    "rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike",
-    "dstrike", "outline", "shadow", "emboss", "imprint", "noProof",
-    "snapToGrid", "vanish", "webHidden", "color", "spacing", "w", "kern",
-    "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd",
-    "fitText", "vertAlign", "rtl", "cs", "em", "lang", "eastAsianLayout",
-    "specVanish", "oMath",
+    "rStyle",
+    "rFonts",
+    "b",
+    "bCs",
+    "i",
+    "iCs",
+    "caps",
+    "smallCaps",
+    "strike",
+    "dstrike",
+    "outline",
+    "shadow",
+    "emboss",
+    "imprint",
+    "noProof",
+    "snapToGrid",
+    "vanish",
+    "webHidden",
+    "color",
+    "spacing",
+    "w",
+    "kern",
+    "position",
+    "sz",
+    "szCs",
+    "highlight",
+    "u",
+    "effect",
+    "bdr",
+    "shd",
+    "fitText",
+    "vertAlign",
+    "rtl",
+    "cs",
+    "em",
+    "lang",
+    "eastAsianLayout",
+    "specVanish",
+    "oMath",
 ]
 STYLE_ORDER = [
-    "name", "aliases", "basedOn", "next", "link", "autoRedefine", "hidden",
-    "uiPriority", "semiHidden", "unhideWhenUsed", "qFormat", "locked",
-    "personal", "personalCompose", "personalReply", "rsid", "pPr", "rPr",
-    "tblPr", "trPr", "tcPr", "tblStylePr",
+    "name",
+    "aliases",
+    "basedOn",
+    "next",
+    "link",
+    "autoRedefine",
+    "hidden",
+    "uiPriority",
+    "semiHidden",
+    "unhideWhenUsed",
+    "qFormat",
+    "locked",
+    "personal",
+    "personalCompose",
+    "personalReply",
+    "rsid",
+    "pPr",
+    "rPr",
+    "tblPr",
+    "trPr",
+    "tcPr",
+    "tblStylePr",
 ]
 TBLPR_ORDER = [
-    "tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize",
-    "tblStyleColBandSize", "tblW", "jc", "tblCellSpacing", "tblInd",
-    "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook",
+    "tblStyle",
+    "tblpPr",
+    "tblOverlap",
+    "bidiVisual",
+    "tblStyleRowBandSize",
+    "tblStyleColBandSize",
+    "tblW",
+    "jc",
+    "tblCellSpacing",
+    "tblInd",
+    "tblBorders",
+    "shd",
+    "tblLayout",
+    "tblCellMar",
+    "tblLook",
 ]
 TCPR_ORDER = [
-    "cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd",
-    "noWrap", "tcMar", "textDirection", "tcFitText", "vAlign", "hideMark",
+    "cnfStyle",
+    "tcW",
+    "gridSpan",
+    "hMerge",
+    "vMerge",
+    "tcBorders",
+    "shd",
+    "noWrap",
+    "tcMar",
+    "textDirection",
+    "tcFitText",
+    "vAlign",
+    "hideMark",
 ]
 TBLSTYLEPR_ORDER = ["pPr", "rPr", "tblPr", "trPr", "tcPr"]
 SECTPR_ORDER = [
-    "headerReference", "footerReference", "footnotePr", "endnotePr", "type",
-    "pgSz", "pgMar", "paperSrc", "pgBorders", "lnNumType", "pgNumType", "cols",
-    "formProt", "vAlign", "noEndnote", "titlePg", "textDirection", "bidi",
-    "rtlGutter", "docGrid", "printerSettings", "sectPrChange",
+    "headerReference",
+    "footerReference",
+    "footnotePr",
+    "endnotePr",
+    "type",
+    "pgSz",
+    "pgMar",
+    "paperSrc",
+    "pgBorders",
+    "lnNumType",
+    "pgNumType",
+    "cols",
+    "formProt",
+    "vAlign",
+    "noEndnote",
+    "titlePg",
+    "textDirection",
+    "bidi",
+    "rtlGutter",
+    "docGrid",
+    "printerSettings",
+    "sectPrChange",
 ]
-BORDER_ORDER = ["top", "left", "start", "bottom", "right", "end", "insideH", "insideV", "between", "bar"]
+BORDER_ORDER = [
+    "top",
+    "left",
+    "start",
+    "bottom",
+    "right",
+    "end",
+    "insideH",
+    "insideV",
+    "between",
+    "bar",
+]
 
 
 # ----------------------------------------------------------------- XML utils
@@ -139,7 +270,7 @@ def child(parent, tag: str, order: list[str], attrs: dict | None = None, replace
     if el is None:
         el = OxmlElement(f"w:{tag}")
         idx = order.index(tag)
-        successors = {qn(f"w:{t}") for t in order[idx + 1:]}
+        successors = {qn(f"w:{t}") for t in order[idx + 1 :]}
         for i, existing in enumerate(list(parent)):
             if existing.tag in successors:
                 parent.insert(i, el)
@@ -171,13 +302,29 @@ def set_fonts(rpr_el, font: str) -> None:
         el.set(qn(f"w:{a}"), font)
 
 
-def set_run(style_el, *, font=None, size=None, bold=None, italic=None, color=None,
-            caps=None, small_caps=None, spacing=None) -> None:
+def set_run(
+    style_el,
+    *,
+    font=None,
+    size=None,
+    bold=None,
+    italic=None,
+    color=None,
+    caps=None,
+    small_caps=None,
+    spacing=None,
+) -> None:
     r = rpr(style_el)
     if font:
         set_fonts(r, font)
-    for tag, val in (("b", bold), ("bCs", bold), ("i", italic), ("iCs", italic),
-                     ("caps", caps), ("smallCaps", small_caps)):
+    for tag, val in (
+        ("b", bold),
+        ("bCs", bold),
+        ("i", italic),
+        ("iCs", italic),
+        ("caps", caps),
+        ("smallCaps", small_caps),
+    ):
         if val is not None:
             el = child(r, tag, RPR_ORDER)
             if not val:
@@ -187,7 +334,7 @@ def set_run(style_el, *, font=None, size=None, bold=None, italic=None, color=Non
     if spacing is not None:
         child(r, "spacing", RPR_ORDER, {"val": spacing})
     if size:
-        half_points = int(round(size * 2))
+        half_points = round(size * 2)
         child(r, "sz", RPR_ORDER, {"val": half_points})
         child(r, "szCs", RPR_ORDER, {"val": half_points})
 
@@ -196,8 +343,20 @@ def set_lang(rpr_el) -> None:
     child(rpr_el, "lang", RPR_ORDER, {"val": LANG, "eastAsia": "zh-CN", "bidi": "ar-SA"})
 
 
-def set_par(style_el, *, before=None, after=None, line=None, keep_next=None, keep_lines=None,
-            page_break=None, align=None, left=None, right=None, first_line=None) -> None:
+def set_par(
+    style_el,
+    *,
+    before=None,
+    after=None,
+    line=None,
+    keep_next=None,
+    keep_lines=None,
+    page_break=None,
+    align=None,
+    left=None,
+    right=None,
+    first_line=None,
+) -> None:
     p = ppr(style_el)
     if keep_next is not None:
         if keep_next:
@@ -251,7 +410,9 @@ def set_shading(parent, order, fill: str) -> None:
     child(parent, "shd", order, {"val": "clear", "color": "auto", "fill": fill})
 
 
-def get_or_add_style(doc, name: str, style_type, style_id: str | None = None, base: str | None = None):
+def get_or_add_style(
+    doc, name: str, style_type, style_id: str | None = None, base: str | None = None
+):
     styles = doc.styles
     try:
         style = styles[name]
@@ -341,7 +502,9 @@ def restyle(doc) -> None:
     h4 = st("Heading 4")
     set_par(h4, before=220, after=80, keep_next=True, keep_lines=True)
     set_run(h4, font=HEADING_FONT, size=10.5, bold=True, italic=True, color=TEAL)
-    for level, (size, color) in enumerate(((20, TEAL), (14, TEAL), (12, ACCENT_DARK), (10.5, TEAL)), 1):
+    for level, (size, color) in enumerate(
+        ((20, TEAL), (14, TEAL), (12, ACCENT_DARK), (10.5, TEAL)), 1
+    ):
         set_run(st(f"Heading {level} Char"), font=HEADING_FONT, size=size, bold=True, color=color)
     for level in range(5, 10):
         set_run(st(f"Heading {level}"), font=HEADING_FONT, color=TEAL)
@@ -351,15 +514,23 @@ def restyle(doc) -> None:
     toc_h = st("TOC Heading")
     set_par(toc_h, before=240, after=320)
     set_run(toc_h, font=HEADING_FONT, size=20, bold=True, color=TEAL)
-    for level, (indent, bold, size, before) in enumerate(((0, True, 11, 160), (280, False, 10.5, 40), (560, False, 10, 20)), 1):
-        toc = get_or_add_style(doc, f"toc {level}", WD_STYLE_TYPE.PARAGRAPH, f"TOC{level}", "Normal").element
+    for level, (indent, bold, size, before) in enumerate(
+        ((0, True, 11, 160), (280, False, 10.5, 40), (560, False, 10, 20)), 1
+    ):
+        toc = get_or_add_style(
+            doc, f"toc {level}", WD_STYLE_TYPE.PARAGRAPH, f"TOC{level}", "Normal"
+        ).element
         child(toc, "uiPriority", STYLE_ORDER, {"val": 39})
         child(toc, "unhideWhenUsed", STYLE_ORDER)
         set_par(toc, before=before, after=40, left=indent)
         set_run(toc, bold=bold, size=size, color=TEAL if bold else INK)
         tabs = child(ppr(toc), "tabs", PPR_ORDER)
         tab = OxmlElement("w:tab")
-        for k, v in (("val", "right"), ("leader", "dot"), ("pos", A4_W - MARGIN_LEFT - MARGIN_RIGHT)):
+        for k, v in (
+            ("val", "right"),
+            ("leader", "dot"),
+            ("pos", A4_W - MARGIN_LEFT - MARGIN_RIGHT),
+        ):
             tab.set(qn(f"w:{k}"), str(v))
         tabs.append(tab)
 
@@ -423,28 +594,70 @@ def restyle(doc) -> None:
     set_shading(child(band, "tcPr", TBLSTYLEPR_ORDER), TCPR_ORDER, TEAL_LIGHT)
 
     # Styles personnalisés pour l'étape de finition python-docx.
-    reseau = get_or_add_style(doc, "Couverture réseau", WD_STYLE_TYPE.PARAGRAPH, "CouvertureReseau", "Normal")
+    reseau = get_or_add_style(
+        doc, "Couverture réseau", WD_STYLE_TYPE.PARAGRAPH, "CouvertureReseau", "Normal"
+    )
     reseau.quick_style = True
     el = reseau.element
     set_par(el, before=0, after=120, line=240, keep_next=True, left=280, right=280)
-    set_run(el, font=HEADING_FONT, size=12.5, bold=True, small_caps=True, color="FFFFFF", spacing=10)
-    set_borders(el, top=(48, TEAL, 14), left=(48, TEAL, 14), bottom=(48, TEAL, 14), right=(48, TEAL, 14))
+    set_run(
+        el, font=HEADING_FONT, size=12.5, bold=True, small_caps=True, color="FFFFFF", spacing=10
+    )
+    set_borders(
+        el, top=(48, TEAL, 14), left=(48, TEAL, 14), bottom=(48, TEAL, 14), right=(48, TEAL, 14)
+    )
     set_shading(ppr(el), PPR_ORDER, TEAL)
 
-    details = get_or_add_style(doc, "Couverture détails", WD_STYLE_TYPE.PARAGRAPH, "CouvertureDetails", "Normal")
+    details = get_or_add_style(
+        doc, "Couverture détails", WD_STYLE_TYPE.PARAGRAPH, "CouvertureDetails", "Normal"
+    )
     details.quick_style = True
     el = details.element
     set_par(el, before=0, after=60, line=264, left=170)
     set_borders(el, left=(18, TEAL, 8))
     set_run(el, size=11, color=INK)
 
-    bandeau = get_or_add_style(doc, "Bandeau exemple", WD_STYLE_TYPE.PARAGRAPH, "BandeauExemple", "Normal")
+    bandeau = get_or_add_style(
+        doc, "Bandeau exemple", WD_STYLE_TYPE.PARAGRAPH, "BandeauExemple", "Normal"
+    )
     bandeau.quick_style = True
     el = bandeau.element
     set_par(el, before=480, after=240, line=264, left=170, right=170, keep_lines=True)
-    set_borders(el, top=(18, ACCENT, 6), left=(18, ACCENT, 8), bottom=(18, ACCENT, 6), right=(18, ACCENT, 8))
+    set_borders(
+        el, top=(18, ACCENT, 6), left=(18, ACCENT, 8), bottom=(18, ACCENT, 6), right=(18, ACCENT, 8)
+    )
     set_shading(ppr(el), PPR_ORDER, ACCENT_LIGHT)
     set_run(el, size=10.5, bold=True, color=ACCENT_DARK)
+
+    # Blocs du document maître (::: {.intervenants}, {.note-source}, {.encadre}), que le
+    # filtre templates/classes.lua associe à ces styles (attribut custom-style de pandoc).
+    intervenants = get_or_add_style(
+        doc, "Intervenants", WD_STYLE_TYPE.PARAGRAPH, "Intervenants", "Normal"
+    )
+    intervenants.quick_style = True
+    el = intervenants.element
+    set_par(el, before=40, after=40, line=264, left=170)
+    set_borders(el, left=(18, TEAL, 8))
+    set_shading(ppr(el), PPR_ORDER, TEAL_LIGHT)
+    set_run(el, size=10, color=INK)
+
+    source = get_or_add_style(
+        doc, "Source de la note", WD_STYLE_TYPE.PARAGRAPH, "SourceNote", "Normal"
+    )
+    source.quick_style = True
+    el = source.element
+    set_par(el, before=240, after=80, line=240, keep_next=True)
+    set_run(el, size=8.5, italic=True, color=MUTED)
+
+    encadre = get_or_add_style(doc, "Encadré", WD_STYLE_TYPE.PARAGRAPH, "Encadre", "Normal")
+    encadre.quick_style = True
+    el = encadre.element
+    set_par(el, before=120, after=120, line=264, left=170, right=170, keep_lines=True)
+    set_borders(
+        el, top=(12, ACCENT, 6), left=(12, ACCENT, 8), bottom=(12, ACCENT, 6), right=(12, ACCENT, 8)
+    )
+    set_shading(ppr(el), PPR_ORDER, ACCENT_LIGHT)
+    set_run(el, size=10, color=INK)
 
     # Pied de page
     footer = get_or_add_style(doc, "footer", WD_STYLE_TYPE.PARAGRAPH, "Footer", "Normal").element
@@ -487,10 +700,20 @@ def setup_section(doc) -> None:
     section = doc.sections[0]
     sect = section._sectPr
     child(sect, "pgSz", SECTPR_ORDER, {"w": A4_W, "h": A4_H})
-    child(sect, "pgMar", SECTPR_ORDER, {
-        "top": MARGIN_TOP, "right": MARGIN_RIGHT, "bottom": MARGIN_BOTTOM,
-        "left": MARGIN_LEFT, "header": HEADER_FOOTER, "footer": HEADER_FOOTER, "gutter": 0,
-    })
+    child(
+        sect,
+        "pgMar",
+        SECTPR_ORDER,
+        {
+            "top": MARGIN_TOP,
+            "right": MARGIN_RIGHT,
+            "bottom": MARGIN_BOTTOM,
+            "left": MARGIN_LEFT,
+            "header": HEADER_FOOTER,
+            "footer": HEADER_FOOTER,
+            "gutter": 0,
+        },
+    )
     # Pas de numéro sur la couverture (première page) ; « n / total » ensuite.
     section.different_first_page_header_footer = True
     section.first_page_footer.is_linked_to_previous = False
@@ -510,9 +733,11 @@ def setup_section(doc) -> None:
 
 def setup_settings(doc) -> None:
     settings = doc.settings.element
-    for tag, attrs in (("themeFontLang", {"val": LANG}),
-                       ("decimalSymbol", {"val": ","}),
-                       ("listSeparator", {"val": ";"})):
+    for tag, attrs in (
+        ("themeFontLang", {"val": LANG}),
+        ("decimalSymbol", {"val": ","}),
+        ("listSeparator", {"val": ";"}),
+    ):
         el = settings.find(qn(f"w:{tag}"))
         if el is not None:
             for k, v in attrs.items():
@@ -545,8 +770,10 @@ def set_core_properties(doc) -> None:
 def normalized_zip(data: bytes) -> bytes:
     """Réécrit le zip avec dates, attributs et compression fixes."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, \
-            zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as dst:
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as dst,
+    ):
         names = src.namelist()
         # [Content_Types].xml en tête, puis ordre alphabétique.
         names.sort(key=lambda n: (n != "[Content_Types].xml", n))
@@ -562,7 +789,9 @@ def normalized_zip(data: bytes) -> bytes:
 def pandoc_default_reference(tmpdir: Path) -> Path:
     pandoc = pypandoc.get_pandoc_path()
     ref = tmpdir / "pandoc-reference.docx"
-    subprocess.run([pandoc, "-o", str(ref), "--print-default-data-file", "reference.docx"], check=True)
+    subprocess.run(
+        [pandoc, "-o", str(ref), "--print-default-data-file", "reference.docx"], check=True
+    )
     return ref
 
 
@@ -582,8 +811,13 @@ def build(output: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-o", "--output", type=Path, default=DEFAULT_OUTPUT,
-                        help=f"fichier produit (défaut : {DEFAULT_OUTPUT.relative_to(ROOT)})")
+    parser.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=DEFAULT_OUTPUT,
+        help=f"fichier produit (défaut : {DEFAULT_OUTPUT.relative_to(ROOT)})",
+    )
     args = parser.parse_args(argv)
     build(args.output)
     print(args.output)

@@ -33,7 +33,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_master_is_kept_for_inspection(built: Path) -> None:
     master = (built / "synthese.md").read_text(encoding="utf-8")
-    assert master.startswith("---\ntitle: \"1^re^ Rencontre d’essai\"\n")
+    assert master.startswith('---\ntitle: "1^re^ Rencontre d’essai"\n')
     assert "[^rapport]: Rapport d’essai (2019)." in master
     assert "Une élue\u00a0: «\u00a0Nous avons besoin d’outils simples.\u00a0»" in master
 
@@ -48,21 +48,27 @@ def test_docx_has_cover_and_sessions_in_programme_order(built: Path) -> None:
     ]
     cover = [text for style, text in styles if style in ("Date", "Couverture détails")]
     assert cover == [
-        "Jeudi 12 mars 2020", "1re édition", "De 9\u00a0h à 12\u00a0h",
+        "Jeudi 12 mars 2020",
+        "1re édition",
+        "De 9\u00a0h à 12\u00a0h",
         "Salle des fêtes, 1, place de la Mairie, 35000 Rennes",
         "Organisation\u00a0: Association d’essai",
     ]
-    assert any(style == "Bandeau exemple" and "Document d’exemple" in text
-               for style, text in styles)
+    assert any(
+        style == "Bandeau exemple" and "Document d’exemple" in text for style, text in styles
+    )
     headings = [text for style, text in styles if style == "Heading 1"]
     assert headings == ["La Rencontre", "Le programme en un coup d’œil", *SESSION_TITLES]
-    assert [t for s, t in styles if s == "Heading 2"] == ["Ce qu’il faut retenir", "Atelier mobilité"]
+    assert [t for s, t in styles if s == "Heading 2"] == [
+        "Ce qu’il faut retenir",
+        "Atelier mobilité",
+    ]
     props = document.core_properties
     assert props.title == "1re Rencontre d’essai — Essayons ensemble\u202f!"
     assert props.language == "fr-FR"
     assert props.created is not None and props.created.year == 2020
     xml = document.element.xml
-    assert 'w:instr' in xml or "instrText" in xml  # the table of contents field
+    assert "w:instr" in xml or "instrText" in xml  # the table of contents field
 
 
 def test_docx_footnote_holds_the_reference(built: Path) -> None:
@@ -120,17 +126,18 @@ def test_html_is_self_contained_with_headings(built: Path) -> None:
     for title in SESSION_TITLES:
         assert title in headings
     assert '<html lang="fr' in html
-    external = [u for u in parser.urls
-                if u[0] in ("script", "link", "img", "source", "iframe")
-                and not u[2].startswith(("data:", "#"))]
+    external = [
+        u
+        for u in parser.urls
+        if u[0] in ("script", "link", "img", "source", "iframe")
+        and not u[2].startswith(("data:", "#"))
+    ]
     assert external == []
     assert "<script src=" not in html
     assert "Document d’exemple" in html
 
 
-def test_failed_export_leaves_previous_documents_whole(
-    built: Path, tmp_path: Path
-) -> None:
+def test_failed_export_leaves_previous_documents_whole(built: Path, tmp_path: Path) -> None:
     from .conftest import write_tiny_event
 
     out = tmp_path / "sortie"
@@ -151,7 +158,6 @@ def test_same_inputs_give_the_same_bytes(built: Path, tmp_path: Path) -> None:
     from .conftest import write_tiny_event
 
     again = tmp_path / "sortie"
-    build(write_tiny_event(tmp_path / "evenement"), again, ("docx", "pdf", "html"),
-          Diagnostics())
+    build(write_tiny_event(tmp_path / "evenement"), again, ("docx", "pdf", "html"), Diagnostics())
     for name in ("synthese.md", "synthese.docx", "synthese.pdf", "synthese.html"):
         assert (again / name).read_bytes() == (built / name).read_bytes(), name

@@ -11,8 +11,9 @@ import pytest
 from proceedings.cli import main
 
 
-def test_check_on_a_clean_event_exits_0(tiny_event: Path, capsys: pytest.CaptureFixture[str]
-                                        ) -> None:
+def test_check_on_a_clean_event_exits_0(
+    tiny_event: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["check", str(tiny_event)]) == 0
     out, err = capsys.readouterr()
     assert out == "2 notes lues pour 2 sessions.\n"
@@ -26,7 +27,7 @@ def test_bad_note_is_reported_build_goes_on_and_exits_1(
     bad.write_text("---\nsession: [\n---\n", encoding="utf-8")
     out_dir = tmp_path / "sortie"
     code = main(["build", str(tiny_event), "--sortie", str(out_dir), "--formats", "html"])
-    out, err = capsys.readouterr()
+    _, err = capsys.readouterr()
     assert code == 1
     assert err.splitlines() == [
         f"{tiny_event.as_posix()}/ouverture/casse.md:2: en-tête YAML invalide : valeur "
@@ -67,16 +68,25 @@ def test_broken_programme_lists_problems_and_exits_1(
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["build", "--formats", "odt"], "--formats : format inconnu « odt » (formats : docx, "
-                                        "pdf, html)"),
+        (
+            ["build", "--formats", "odt"],
+            "--formats : format inconnu « odt » (formats : docx, pdf, html)",
+        ),
         (["check", "dossier-absent"], "dossier-absent : dossier d’événement introuvable"),
-        (["publier"], "proceedings : erreur : COMMANDE : choix invalide: 'publier' "
-                      "(choix possibles : 'build', 'check')"),
+        (
+            ["publier"],
+            "proceedings : erreur : COMMANDE : choix invalide: 'publier' "
+            "(choix possibles : 'build', 'check')",
+        ),
     ],
 )
-def test_bad_usage_exits_2(argv: list[str], message: str, tiny_event: Path,
-                           capsys: pytest.CaptureFixture[str],
-                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bad_usage_exits_2(
+    argv: list[str],
+    message: str,
+    tiny_event: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.chdir(tiny_event.parent)
     if argv[0] == "build":
         argv = [*argv, str(tiny_event)]
@@ -87,8 +97,9 @@ def test_bad_usage_exits_2(argv: list[str], message: str, tiny_event: Path,
 
 
 def test_module_entry_point_prints_french_help() -> None:
-    done = subprocess.run([sys.executable, "-m", "proceedings", "--help"],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "proceedings", "--help"], capture_output=True, text=True, check=False
+    )
     assert done.returncode == 0
     assert "Des notes des rapporteurs aux actes" in done.stdout
     assert "construit la synthèse" in done.stdout

@@ -14,8 +14,18 @@ from proceedings.errors import Diagnostics
 from .conftest import DEMO
 
 # Real people named in the programme: the demo notes never quote them directly.
-REAL_PEOPLE = ["Bevort", "Gourault", "Laville", "Jahshan", "Valade", "Caron",
-               "Rossat-Mignod", "Heidsieck", "Belemlih", "Raineix"]
+REAL_PEOPLE = [
+    "Bevort",
+    "Gourault",
+    "Laville",
+    "Jahshan",
+    "Valade",
+    "Caron",
+    "Rossat-Mignod",
+    "Heidsieck",
+    "Belemlih",
+    "Raineix",
+]
 
 
 def test_every_session_has_a_note_and_nothing_is_reported() -> None:
@@ -25,8 +35,13 @@ def test_every_session_has_a_note_and_nothing_is_reported() -> None:
     assert all(content.notes for content in synthesis.sessions)
     workshops = next(c for c in synthesis.sessions if c.session.id == "ateliers")
     assert [g.id for g in workshops.groups] == [
-        "", "convergences", "estelling", "fidarec", "kimso",
-        "revelateurs-richesses-immaterielles", "social-value-france",
+        "",
+        "convergences",
+        "estelling",
+        "fidarec",
+        "kimso",
+        "revelateurs-richesses-immaterielles",
+        "social-value-france",
     ]
     formats = {n.format for n in synthesis.notes}
     assert formats == {"markdown", "texte"}
@@ -50,8 +65,9 @@ def test_demo_builds_with_every_session_in_order(tmp_path: Path) -> None:
     assert list(diag) == []
     titles = [c.session.titre for c in result.synthesis.sessions]
     document = docx.Document(str(tmp_path / "synthese.docx"))
-    headings = [p.text for p in document.paragraphs
-                if p.style is not None and p.style.name == "Heading 1"]
+    headings = [
+        p.text for p in document.paragraphs if p.style is not None and p.style.name == "Heading 1"
+    ]
     plain = [re.sub(r"[\s\u00a0\u202f]+", " ", h) for h in headings[2:]]
     assert plain == [re.sub(r"\s+", " ", t.replace("'", "’")) for t in titles]
     reader = PdfReader(str(tmp_path / "synthese.pdf"))

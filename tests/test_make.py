@@ -17,9 +17,19 @@ pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="make absen
 
 def make(event: Path, out: Path) -> str:
     done = subprocess.run(
-        ["make", "--no-print-directory", "-C", str(ROOT), "build", f"EVENT={event}",
-         f"OUT={out}", "FORMATS=html"],
-        capture_output=True, text=True, check=False,
+        [
+            "make",
+            "--no-print-directory",
+            "-C",
+            str(ROOT),
+            "build",
+            f"EVENT={event}",
+            f"OUT={out}",
+            "FORMATS=html",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     return done.stdout

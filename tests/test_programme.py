@@ -90,9 +90,11 @@ def test_yaml_syntax_error_gives_its_line(tmp_path: Path) -> None:
 
 
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
-    text = (TINY_PROGRAMME.replace('fin: "12:00"\nlieu', "lieu")
-            .replace('debut: "09:00"\n    fin', 'debut: "25:00"\n    fin')
-            .replace("titre: Ouverture", "titr: Ouverture"))
+    text = (
+        TINY_PROGRAMME.replace('fin: "12:00"\nlieu', "lieu")
+        .replace('debut: "09:00"\n    fin', 'debut: "25:00"\n    fin')
+        .replace("titre: Ouverture", "titr: Ouverture")
+    )
     problems = problems_of(tmp_path, text)
     assert problems == [
         "programme.yaml:1: fin : clé obligatoire absente",
@@ -107,8 +109,9 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
 
 def test_unknown_key_is_only_a_warning(tmp_path: Path) -> None:
     path = tmp_path / "programme.yaml"
-    path.write_text(TINY_PROGRAMME.replace("exemple: true", "exemple: true\nlieux: x"),
-                    encoding="utf-8")
+    path.write_text(
+        TINY_PROGRAMME.replace("exemple: true", "exemple: true\nlieux: x"), encoding="utf-8"
+    )
     event, warnings = load_programme(path, "programme.yaml")
     assert event.lieu == "Salle des fêtes"
     assert [str(w) for w in warnings] == [

@@ -38,8 +38,11 @@ def test_markdown_blocks_and_front_matter() -> None:
     ]
     paragraph = note.blocks[1]
     assert [(s.text, s.strong, s.emph) for s in paragraph.spans] == [
-        ("Un ", False, False), ("gras", True, False), (" et ", False, False),
-        ("italique", False, True), (" <b>brut</b>.", False, False),
+        ("Un ", False, False),
+        ("gras", True, False),
+        (" et ", False, False),
+        ("italique", False, True),
+        (" <b>brut</b>.", False, False),
     ]
     assert note.words == 17
 
@@ -59,12 +62,18 @@ def test_front_matter_warnings_do_not_reject_the_note() -> None:
 @pytest.mark.parametrize(
     ("source", "message"),
     [
-        ("---\nsession: [ateliers\n---\nTexte\n",
-         "notes/n.md:2: en-tête YAML invalide : crochet « [ » non fermé (colonne 19)"),
-        ("---\nsession: ateliers\nTexte sans fin d’en-tête\n",
-         "notes/n.md:1: en-tête YAML ouvert par « --- » mais jamais fermé"),
-        ("---\n- une liste\n---\nTexte\n",
-         "notes/n.md:2: en-tête YAML invalide : attendu des lignes « clé : valeur »"),
+        (
+            "---\nsession: [ateliers\n---\nTexte\n",
+            "notes/n.md:2: en-tête YAML invalide : crochet « [ » non fermé (colonne 19)",
+        ),
+        (
+            "---\nsession: ateliers\nTexte sans fin d’en-tête\n",
+            "notes/n.md:1: en-tête YAML ouvert par « --- » mais jamais fermé",
+        ),
+        (
+            "---\n- une liste\n---\nTexte\n",
+            "notes/n.md:2: en-tête YAML invalide : attendu des lignes « clé : valeur »",
+        ),
     ],
 )
 def test_broken_front_matter_is_a_located_error(source: str, message: str) -> None:
@@ -74,8 +83,10 @@ def test_broken_front_matter_is_a_located_error(source: str, message: str) -> No
 
 
 def test_text_note_title_paragraphs_and_lists() -> None:
-    source = ("Atelier mobilité\r\n\r\nUn participant : il faut\r\ndes navettes.\r\n\r\n"
-              "- première piste\r\n  suite de la piste\r\n- seconde piste\r\n")
+    source = (
+        "Atelier mobilité\r\n\r\nUn participant : il faut\r\ndes navettes.\r\n\r\n"
+        "- première piste\r\n  suite de la piste\r\n- seconde piste\r\n"
+    )
     note = text.read(source.encode("cp1252"), "t.txt", "notes/t.txt", Diagnostics())
     assert [(b.kind, b.text, b.line) for b in note.blocks] == [
         ("heading", "Atelier mobilité", 1),
@@ -111,8 +122,17 @@ def test_binary_file_named_txt_is_rejected_cleanly() -> None:
 
 def test_discover_sorts_skips_debris_and_warns_on_unknown_formats(tmp_path: Path) -> None:
     (tmp_path / "b").mkdir()
-    for name in ["b/z.md", "b/a.txt", "a.md", "b/~$brouillon.md", "b/.DS_Store",
-                 ".cache/x.md", "b/Thumbs.db", "b/photo.jpeg", "programme.yaml"]:
+    for name in [
+        "b/z.md",
+        "b/a.txt",
+        "a.md",
+        "b/~$brouillon.md",
+        "b/.DS_Store",
+        ".cache/x.md",
+        "b/Thumbs.db",
+        "b/photo.jpeg",
+        "programme.yaml",
+    ]:
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("x", encoding="utf-8")

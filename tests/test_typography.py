@@ -14,7 +14,7 @@ from proceedings.typography import NBSP, NNBSP, escape, french, spans_md, text_m
         ("Quoi? Vraiment!", f"Quoi{NNBSP}? Vraiment{NNBSP}!"),
         ("Quoi ? Et ; puis", f"Quoi{NNBSP}? Et{NNBSP}; puis"),
         ("Note: la suite", f"Note{NBSP}: la suite"),
-        ("Il a dit \"oui\".", f"Il a dit «{NBSP}oui{NBSP}»."),
+        ('Il a dit "oui".', f"Il a dit «{NBSP}oui{NBSP}»."),
         ("«collé» et « large »", f"«{NBSP}collé{NBSP}» et «{NBSP}large{NBSP}»"),
         ("l'été d'aujourd'hui", "l’été d’aujourd’hui"),
         ("76% et 46 %", f"76{NNBSP}% et 46{NNBSP}%"),
@@ -37,8 +37,10 @@ def test_french_rules(raw: str, expected: str) -> None:
         ("<script>alert(1)</script>", "\\<script\\>alert(1)\\</script\\>"),
         ("{{ variable }} {% bloc %}", "\\{\\{ variable \\}\\} \\{% bloc %\\}"),
         ("[lien](http://x) ![img](y)", "\\[lien\\](http://x) !\\[img\\](y)"),
-        ("`code` *gras* _it_ ^sup^ ~sub~ $math$ @cite", "\\`code\\` \\*gras\\* \\_it\\_ "
-         "\\^sup\\^ \\~sub\\~ \\$math\\$ \\@cite"),
+        (
+            "`code` *gras* _it_ ^sup^ ~sub~ $math$ @cite",
+            "\\`code\\` \\*gras\\* \\_it\\_ \\^sup\\^ \\~sub\\~ \\$math\\$ \\@cite",
+        ),
         ("a | b", "a \\| b"),
         ("> pas une citation", "\\> pas une citation"),
         ("ligne un\nligne deux", "ligne un\\\nligne deux"),

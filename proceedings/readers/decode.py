@@ -46,8 +46,7 @@ def _guess(data: bytes, shown: str) -> tuple[str, str]:
         raise SourceError("fichier binaire (octets nuls), pas un texte", shown)
     best = from_bytes(data, cp_isolation=_FRENCH_LEGACY).best()
     if best is None or best.encoding is None:
-        raise SourceError("encodage du texte non reconnu ; enregistrez le fichier en UTF-8",
-                          shown)
+        raise SourceError("encodage du texte non reconnu ; enregistrez le fichier en UTF-8", shown)
     encoding = best.encoding
     # A Windows-1252 text without its specific characters is also valid Latin-1; French
     # Windows users write cp1252, whose typographic quotes Latin-1 would lose.
@@ -60,7 +59,9 @@ def _guess(data: bytes, shown: str) -> tuple[str, str]:
 
 
 def _label(encoding: str) -> str:
-    return {"cp1252": "windows-1252", "latin_1": "latin-1", "mac_roman": "mac-roman",
-            "iso8859_15": "iso-8859-15"}.get(
-        encoding, encoding.replace("_", "-")
-    )
+    return {
+        "cp1252": "windows-1252",
+        "latin_1": "latin-1",
+        "mac_roman": "mac-roman",
+        "iso8859_15": "iso-8859-15",
+    }.get(encoding, encoding.replace("_", "-"))

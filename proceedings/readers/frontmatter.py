@@ -42,19 +42,25 @@ def read_header(text: str, shown: str, diag: Diagnostics) -> tuple[FrontMatter, 
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise SourceError("en-tête YAML invalide : attendu des lignes « clé : valeur »",
-                          shown, 2)
+        raise SourceError("en-tête YAML invalide : attendu des lignes « clé : valeur »", shown, 2)
 
     def line_of(key: str) -> int | None:
-        return next((i for i, line in enumerate(lines[1:end], start=2)
-                     if line.lstrip().startswith(f"{key}:")), None)
+        return next(
+            (
+                i
+                for i, line in enumerate(lines[1:end], start=2)
+                if line.lstrip().startswith(f"{key}:")
+            ),
+            None,
+        )
 
     for key in data:
         if key not in FIELDS:
             hint = difflib.get_close_matches(str(key), FIELDS, n=1)
             suggestion = f" (vouliez-vous dire « {hint[0]} » ?)" if hint else ""
-            diag.warning(f"champ d’en-tête inconnu « {key} », ignoré{suggestion}", shown,
-                         line_of(str(key)))
+            diag.warning(
+                f"champ d’en-tête inconnu « {key} », ignoré{suggestion}", shown, line_of(str(key))
+            )
 
     def choice(key: str, enum: type[E]) -> E | None:
         value = data.get(key)
@@ -64,8 +70,9 @@ def read_header(text: str, shown: str, diag: Diagnostics) -> tuple[FrontMatter, 
             return enum(str(value).strip().lower())
         except ValueError:
             allowed = ", ".join(str(e.value) for e in enum)
-            diag.warning(f"{key} « {value} » inconnu, ignoré (attendu : {allowed})", shown,
-                         line_of(key))
+            diag.warning(
+                f"{key} « {value} » inconnu, ignoré (attendu : {allowed})", shown, line_of(key)
+            )
             return None
 
     session, rapporteur = data.get("session"), data.get("rapporteur")
@@ -76,6 +83,4 @@ def read_header(text: str, shown: str, diag: Diagnostics) -> tuple[FrontMatter, 
         statut=choice("statut", NoteStatus),
         session_line=line_of("session") or 0,
     )
-    return meta, "\n".join(lines[end + 1:]), end + 1
-
-
+    return meta, "\n".join(lines[end + 1 :]), end + 1

@@ -20,8 +20,14 @@ def read(data: bytes, path: str, shown: str, diag: Diagnostics) -> Note:
     text, encoding = decode(data, shown)
     meta, body, offset = read_header(text, shown, diag)
     blocks = _blocks(_PARSER.parse(body), offset)
-    return Note(path=path, shown=shown, format="markdown", meta=meta, blocks=tuple(blocks),
-                encoding=encoding)
+    return Note(
+        path=path,
+        shown=shown,
+        format="markdown",
+        meta=meta,
+        blocks=tuple(blocks),
+        encoding=encoding,
+    )
 
 
 def _blocks(tokens: list[Token], offset: int) -> list[Block]:
@@ -56,8 +62,9 @@ def _blocks(tokens: list[Token], offset: int) -> list[Block]:
                 elif quote_depth:
                     blocks.append(Block("quote", spans, line=line))
                 elif list_depth >= 0:
-                    blocks.append(Block("item", spans, level=list_depth, ordered=ordered[-1],
-                                        line=line))
+                    blocks.append(
+                        Block("item", spans, level=list_depth, ordered=ordered[-1], line=line)
+                    )
                 else:
                     blocks.append(Block("paragraph", spans, line=line))
             case "fence" | "code_block" | "html_block":

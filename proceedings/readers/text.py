@@ -20,8 +20,14 @@ _END_PUNCT = tuple(".;,:…")
 def read(data: bytes, path: str, shown: str, diag: Diagnostics) -> Note:
     text, encoding = decode(data, shown)
     meta, body, offset = read_header(text, shown, diag)
-    return Note(path=path, shown=shown, format="texte", meta=meta, blocks=tuple(_blocks(body, offset)),
-                encoding=encoding)
+    return Note(
+        path=path,
+        shown=shown,
+        format="texte",
+        meta=meta,
+        blocks=tuple(_blocks(body, offset)),
+        encoding=encoding,
+    )
 
 
 def _blocks(body: str, offset: int) -> list[Block]:
@@ -44,12 +50,24 @@ def _blocks(body: str, offset: int) -> list[Block]:
         elif item:
             flush()
             depth = len(item[1].expandtabs(4)) // 2
-            blocks.append(Block("item", (Span(item[2].strip()),), level=min(depth, 3),
-                                ordered=bool(_ORDERED.match(line)), line=number))
+            blocks.append(
+                Block(
+                    "item",
+                    (Span(item[2].strip()),),
+                    level=min(depth, 3),
+                    ordered=bool(_ORDERED.match(line)),
+                    line=number,
+                )
+            )
         elif blocks and blocks[-1].kind == "item" and raw[:1].isspace() and not paragraph:
             last = blocks[-1]  # continuation line of a list item
-            blocks[-1] = Block("item", (Span(f"{last.text} {line.strip()}"),),
-                               level=last.level, ordered=last.ordered, line=last.line)
+            blocks[-1] = Block(
+                "item",
+                (Span(f"{last.text} {line.strip()}"),),
+                level=last.level,
+                ordered=last.ordered,
+                line=last.line,
+            )
         else:
             if not paragraph:
                 start = number
@@ -63,5 +81,9 @@ def _blocks(body: str, offset: int) -> list[Block]:
 
 def _is_title(block: Block) -> bool:
     text = block.text.strip()
-    return (block.kind == "paragraph" and len(text) <= 90 and "\n" not in text
-            and not text.endswith(_END_PUNCT))
+    return (
+        block.kind == "paragraph"
+        and len(text) <= 90
+        and "\n" not in text
+        and not text.endswith(_END_PUNCT)
+    )
