@@ -44,6 +44,7 @@ def build(
     synthesis = collect(event_dir, diag)
     event = synthesis.event
     master = out / MASTER
+    export.write_media(synthesis.notes, out)
     export.write_text(master, render(synthesis, templates))
     outputs = [master]
     if "docx" in formats:

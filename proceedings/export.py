@@ -13,7 +13,7 @@ import os
 import subprocess
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +22,8 @@ import pypandoc
 import typst
 
 from .errors import ConvertError
-from .model import Event
+from .model import Event, NoteContent
+from .render import media_path
 
 FORMATS = ("docx", "pdf", "html")
 PANDOC_READER = "markdown-smart"  # typography is done by the pipeline, in French
@@ -49,6 +50,16 @@ def atomic_output(target: Path) -> Iterator[Path]:
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def write_media(notes: Iterable[NoteContent], master_dir: Path) -> None:
+    """The images of the notes, where the master document refers to them."""
+    for content in notes:
+        for media in content.note.media:
+            target = master_dir / media_path(content.note, media.name)
+            if not target.exists() or target.read_bytes() != media.data:
+                with atomic_output(target) as tmp:
+                    tmp.write_bytes(media.data)
 
 
 def _umask() -> int:

@@ -138,31 +138,55 @@ class Span:
     text: str
     strong: bool = False
     emph: bool = False
+    footnote: bool = False  # the text of a footnote, called where the span stands
+
+
+Cell = tuple[Span, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class Block:
-    """A block of a note: heading, paragraph, list item or quotation."""
+    """A block of a note: heading, paragraph, list item, quotation, table or image."""
 
-    kind: str  # "heading", "paragraph", "item", "quote"
-    spans: tuple[Span, ...]
+    kind: str  # "heading", "paragraph", "item", "quote", "table", "image"
+    spans: tuple[Span, ...]  # the text; an image's description; a table's caption
     level: int = 0  # heading level (1 = top of the note) or list depth (0 = top)
     ordered: bool = False  # numbered list item
-    line: int = 0  # 1-based line in the source file, for messages
+    line: int = 0  # 1-based line in the source file, for messages (0: no lines)
+    rows: tuple[tuple[Cell, ...], ...] = ()  # table rows; the first one is the header
+    media: str = ""  # image: the name of one of the note's Media
+    speaker: str = ""  # speaker label given by the format itself (transcripts)
+    start: float | None = None  # seconds from the start of a recording
+    end: float | None = None
 
     @property
     def text(self) -> str:
-        return "".join(s.text for s in self.spans)
+        return "".join(s.text for s in self.spans if not s.footnote)
+
+    @property
+    def words(self) -> int:
+        cells = sum(len(s.text.split()) for row in self.rows for cell in row for s in cell)
+        return len(" ".join(s.text for s in self.spans).split()) + cells
+
+
+@dataclass(frozen=True, slots=True)
+class Media:
+    """An image embedded in a note (Word, LibreOffice), kept to appear in the synthesis."""
+
+    name: str  # unique within the note
+    data: bytes
 
 
 @dataclass(frozen=True, slots=True)
 class FrontMatter:
-    """The optional YAML header of a note."""
+    """The optional YAML header of a note (or the metadata of a Word or web document)."""
 
     session: str | None = None
     rapporteur: str = ""
     type: NoteType | None = None
     statut: NoteStatus | None = None
+    date: dt.date | None = None
+    intervenants: tuple[str, ...] = ()  # speakers declared by the rapporteur
     session_line: int = 0  # line of "session:" in the file, for messages
 
 
@@ -172,10 +196,13 @@ class Note:
 
     path: str  # relative to the event folder, with forward slashes
     shown: str  # as shown in messages (the event folder as given, then path)
-    format: str  # reader name: "markdown", "texte"
+    format: str  # reader name: "markdown", "texte", "word", "webvtt"…
     meta: FrontMatter
     blocks: tuple[Block, ...]
-    encoding: str = "utf-8"
+    encoding: str = ""  # for text formats: the encoding the file was in
+    conversions: tuple[str, ...] = ()  # what was done to read it, for the deposit report
+    media: tuple[Media, ...] = ()
+    digest: str = ""  # SHA-256 of the file's bytes, to find duplicates
 
     @property
     def folder(self) -> tuple[str, ...]:
@@ -184,7 +211,65 @@ class Note:
 
     @property
     def words(self) -> int:
-        return sum(len(b.text.split()) for b in self.blocks)
+        return sum(b.words for b in self.blocks)
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    """Who speaks in a turn: a programme person, a named participant or an anonymous one."""
+
+    label: str  # as written in the note ("H. Valade", "Une élue", "SPEAKER_01")
+    name: str  # as published: the programme's name, else the label tidied up
+    person: Person | None = None  # the programme person the label resolves to
+    anonymous: bool = False  # a description ("une élue") or a diarisation label
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """Consecutive blocks spoken by one speaker; the label is removed from the text."""
+
+    speaker: Speaker
+    blocks: tuple[Block, ...]
+    start: float | None = None
+    end: float | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A quotation (« … » or a block quote), with its speaker when the note tells it."""
+
+    text: str
+    speaker: Speaker | None
+    note: str  # the note's path
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """A proposal made during a session (under "Propositions", or "Proposition : …")."""
+
+    text: str
+    note: str  # the note's path
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class NoteContent:
+    """A note structured: its blocks and speaker turns in order, its quotes and proposals."""
+
+    note: Note
+    items: tuple[Block | Turn, ...]
+    quotes: tuple[Quote, ...] = ()
+    proposals: tuple[Proposal, ...] = ()
+
+    @property
+    def speakers(self) -> tuple[Speaker, ...]:
+        seen: dict[str, Speaker] = {}
+        for item in self.items:
+            if isinstance(item, Turn) and item.speaker.name not in seen:
+                seen[item.speaker.name] = item.speaker
+        return tuple(seen.values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,7 +278,7 @@ class Group:
 
     id: str  # "" for notes about the session as a whole
     titre: str
-    notes: tuple[Note, ...]
+    notes: tuple[NoteContent, ...]
     workshop: Workshop | None = None
 
 
@@ -205,7 +290,7 @@ class SessionContent:
     groups: tuple[Group, ...] = ()
 
     @property
-    def notes(self) -> tuple[Note, ...]:
+    def notes(self) -> tuple[NoteContent, ...]:
         return tuple(n for g in self.groups for n in g.notes)
 
 
@@ -217,7 +302,7 @@ class Synthesis:
     sessions: tuple[SessionContent, ...]
 
     @property
-    def notes(self) -> tuple[Note, ...]:
+    def notes(self) -> tuple[NoteContent, ...]:
         return tuple(n for s in self.sessions for n in s.notes)
 
     def to_dict(self) -> dict[str, Any]:
@@ -233,6 +318,8 @@ def _plain(value: Any) -> Any:
         return [_plain(v) for v in value]
     if isinstance(value, Enum):
         return value.value
+    if isinstance(value, bytes):
+        return f"{len(value)} octets"
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
     return value

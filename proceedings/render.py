@@ -17,11 +17,12 @@ import jinja2
 from babel.dates import format_date
 
 from .errors import ProceedingsError
-from .model import Block, Event, Note, Session, Synthesis
+from .model import Block, Event, Note, NoteContent, Session, Synthesis, Turn
 from .programme import FOOTNOTE_RE
 from .typography import french, spans_md, text_md
 
 MASTER_TEMPLATE = "synthese.md.j2"
+MEDIA_DIR = ".travail/media"  # images of the notes, relative to the master document
 EXAMPLE_NOTICE = (
     "Document d’exemple : cette synthèse illustre le fonctionnement de l’outil. Les notes "
     "des rapporteurs, les propos et les citations qu’elle contient sont fictifs."
@@ -182,24 +183,68 @@ def heading(level: int, text: str | Md, ident: str = "", classes: str = "") -> M
     return Md(f"{'#' * max(1, min(level, 6))} {body}" + (f" {{{attrs}}}" if attrs else ""))
 
 
-def render_note(note: Note, base_level: int, context_title: str = "") -> Md:
-    """A note's blocks as Markdown; its headings start at ``base_level``.
+def render_note(content: NoteContent, base_level: int, context_title: str = "") -> Md:
+    """A structured note as Markdown; its headings start at ``base_level``.
 
     A title at the top of the note that repeats the session or workshop title is left out.
     """
+    items = list(content.items)
+    first = items[0] if items else None
+    if (
+        isinstance(first, Block)
+        and first.kind == "heading"
+        and _same_title(first.text, context_title)
+    ):
+        items = items[1:]
     out: list[str] = []
     previous = ""
-    blocks = list(note.blocks)
-    if blocks and blocks[0].kind == "heading" and _same_title(blocks[0].text, context_title):
-        blocks = blocks[1:]
-    for block in blocks:
-        line = _block_md(block, base_level)
-        # Blocks of one list stay together; anything else is separated by a blank line.
-        if not (block.kind == "item" and previous == "item"):
-            out.append("")
-        out.append(line)
-        previous = block.kind
+    for item in items:
+        if isinstance(item, Turn):
+            chunks = _turn_md(item, content.note, base_level)
+            kind = "turn"
+        else:
+            chunks = [_block_md(item, content.note, base_level)]
+            kind = item.kind
+        for chunk in chunks:
+            # Blocks of one list stay together; anything else is separated by a blank line.
+            if not (kind == "item" and previous == "item"):
+                out.append("")
+            out.append(chunk)
+            previous = kind
     return Md("\n".join(out).strip("\n"))
+
+
+def _turn_md(turn: Turn, note: Note, base_level: int) -> list[str]:
+    """The speaker's name in bold before the first block of the turn."""
+    speaker = turn.speaker
+    role = speaker.label.split(",", 1)[1].strip() if "," in speaker.label else ""
+    label = f"**{text_md(speaker.name)}**" + (f", {text_md(role)}" if role else "")
+    if turn.start is not None:
+        label += f" \\[{clock(turn.start)}\\]"
+    chunks = [_block_md(block, note, base_level) for block in turn.blocks]
+    first = turn.blocks[0]
+    if first.kind == "item":
+        indent = "    " * first.level
+        marker = "1." if first.ordered else "-"
+        chunks[0] = f"{indent}{marker} {label}\u00a0: " + chunks[0].lstrip()[len(marker) + 1 :]
+    elif first.kind == "quote":
+        chunks[0] = f"{label}\u00a0:\n\n" + chunks[0]
+    else:
+        chunks[0] = f"{label}\u00a0: {chunks[0]}"
+    return chunks
+
+
+def clock(seconds: float) -> str:
+    """A time in a recording: 95.2 -> "01:35", 3723 -> "1:02:03"."""
+    total = int(seconds)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+
+
+def media_path(note: Note, name: str) -> str:
+    """Where an image of a note is written, relative to the master document."""
+    return f"{MEDIA_DIR}/{note.digest[:16]}/{name}"
 
 
 def _same_title(a: str, b: str) -> bool:
@@ -209,7 +254,7 @@ def _same_title(a: str, b: str) -> bool:
     return bool(b) and (key(a) == key(b) or key(a) in key(b))
 
 
-def _block_md(block: Block, base_level: int) -> str:
+def _block_md(block: Block, note: Note, base_level: int) -> str:
     body = spans_md(block.spans)
     if block.kind == "heading":
         return str(heading(base_level + block.level - 1, Md(body)))
@@ -219,7 +264,28 @@ def _block_md(block: Block, base_level: int) -> str:
         return indent + marker + " " + body.replace("\\\n", "\\\n" + indent + "  ")
     if block.kind == "quote":
         return "> " + body.replace("\n", "\n> ")
+    if block.kind == "table":
+        return _table_md(block)
+    if block.kind == "image":
+        alt = spans_md(block.spans) or "Image"
+        return f"![{alt}]({media_path(note, block.media)})"
     return body
+
+
+def _table_md(block: Block) -> str:
+    """A pipe table; the first row is the header. Cells are one line each."""
+    width = max(len(row) for row in block.rows)
+
+    def line(row: tuple[Any, ...]) -> str:
+        cells = [spans_md(tuple(cell)).replace("\\\n", " ") for cell in row]
+        cells += [""] * (width - len(cells))
+        return "| " + " | ".join(cells) + " |"
+
+    lines = [line(block.rows[0]), "|" + "|".join(["---"] * width) + "|"]
+    lines += [line(row) for row in block.rows[1:]]
+    if block.spans:
+        lines += ["", f": {spans_md(block.spans)}"]  # pandoc's table caption
+    return "\n".join(lines)
 
 
 def _footnotes(event: Event) -> list[tuple[str, Md]]:

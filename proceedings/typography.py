@@ -95,6 +95,9 @@ def spans_md(spans: tuple[Span, ...]) -> str:
     """Spans of a note to Markdown: escaped text, emphasis kept, spaces outside markers."""
     out = []
     for span in spans:
+        if span.footnote:
+            out.append(f"^[{text_md(span.text)}]")
+            continue
         body = text_md(span.text)
         marker = ("**" if span.strong else "") + ("*" if span.emph else "")
         if not marker or not body.strip():

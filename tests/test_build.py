@@ -35,7 +35,7 @@ def test_master_is_kept_for_inspection(built: Path) -> None:
     master = (built / "synthese.md").read_text(encoding="utf-8")
     assert master.startswith('---\ntitle: "1^re^ Rencontre d’essai"\n')
     assert "[^rapport]: Rapport d’essai (2019)." in master
-    assert "Une élue\u00a0: «\u00a0Nous avons besoin d’outils simples.\u00a0»" in master
+    assert "**Une élue**\u00a0: «\u00a0Nous avons besoin d’outils simples.\u00a0»" in master
 
 
 def test_docx_has_cover_and_sessions_in_programme_order(built: Path) -> None:

@@ -141,7 +141,8 @@ def test_discover_sorts_skips_debris_and_warns_on_unknown_formats(tmp_path: Path
     assert [f.rel for f in found] == ["a.md", "b/a.txt", "b/photo.jpeg", "b/z.md"]
     assert [str(d) for d in diag] == [
         f"{tmp_path.as_posix()}/b/photo.jpeg: avertissement : format non pris en charge, "
-        "fichier ignoré (formats lus : .markdown, .md, .txt)"
+        "fichier ignoré (formats lus : .doc, .docx, .htm, .html, .markdown, .md, .odt, .rtf, "
+        ".srt, .txt, .vtt)"
     ]
     assert read_or_report(found[2], diag) is None
 

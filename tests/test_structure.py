@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from proceedings.errors import Diagnostics
 from proceedings.model import Block, FrontMatter, Note, Span
 from proceedings.programme import load_programme
@@ -37,16 +39,16 @@ def test_session_from_front_matter_then_folder_then_file_name(tmp_path: Path) ->
         diag,
     )
     opening, workshops = sessions
-    assert [n.path for n in opening.notes] == ["ateliers/a.md", "ouverture/b.md"]
-    assert [(g.id, g.titre, [n.path for n in g.notes]) for g in workshops.groups] == [
+    assert [n.note.path for n in opening.notes] == ["ateliers/a.md", "ouverture/b.md"]
+    assert [(g.id, g.titre, [n.note.path for n in g.notes]) for g in workshops.groups] == [
         ("", "Ateliers du matin", ["ateliers_c.md"]),
         ("mobilite", "Atelier mobilité", ["ateliers/mobilite/d.md"]),
         ("velo", "Velo", ["ateliers/velo/e.md"]),
     ]
     assert [str(d) for d in diag] == [
         "ev/ateliers/velo: avertissement : sous-dossier « velo » absent des ateliers de la "
-        "session « ateliers » dans le programme ; titre déduit du nom du dossier (connus : "
-        "mobilite)"
+        "session « ateliers » dans le programme ; titre déduit du nom du dossier "
+        "(identifiants possibles : mobilite)"
     ]
 
 
@@ -65,10 +67,193 @@ def test_notes_that_fit_no_session_are_errors_with_a_suggestion(tmp_path: Path) 
     assert all(not s.notes for s in sessions)
     assert [str(d) for d in diag] == [
         "ev/x.md:2: session « atelier » inconnue du programme (vouliez-vous dire "
-        "« ateliers » ?), fichier ignoré",
+        "« ateliers » ? identifiants possibles : ouverture, ateliers), fichier ignoré",
         "ev/cloture/y.md: dossier « cloture » sans session correspondante dans le programme "
-        "(connus : ouverture, ateliers), fichier ignoré",
+        "(identifiants possibles : ouverture, ateliers), fichier ignoré",
         "ev/divers.md: impossible de rattacher la note à une session : placez-la dans le "
         "dossier de sa session ou indiquez « session: » dans son en-tête (sessions : "
         "ouverture, ateliers), fichier ignoré",
+    ]
+
+
+# -- turns, speakers, quotes, proposals ----------------------------------------------------
+
+PROGRAMME_PEOPLE = """\
+reseau: R
+edition: 2
+titre: Rencontre
+theme: Thème
+date: 2021-05-04
+debut: "09:00"
+fin: "17:00"
+lieu: Lieu
+adresse: Adresse
+organisateur: Org
+sessions:
+  - id: table-ronde
+    type: table-ronde
+    debut: "09:00"
+    titre: Table ronde
+    intervenants:
+      - nom: Hélène VALADE
+        role: Présidente
+        organisation: ORSE
+      - nom: Jean-François CARON
+        role: Maire
+      - nom: Marc Dupont
+        alias: [le maire de Trifouillis]
+"""
+
+
+def structured(tmp_path: Path, body: str, name: str = "n.md", diag: Diagnostics | None = None):  # type: ignore[no-untyped-def]
+    from proceedings.readers import discover, read_or_report
+
+    root = tmp_path / "ev"
+    (root / "table-ronde").mkdir(parents=True)
+    (root / "programme.yaml").write_text(PROGRAMME_PEOPLE, encoding="utf-8")
+    (root / "table-ronde" / name).write_text(body, encoding="utf-8")
+    event, _ = load_programme(root / "programme.yaml")
+    diag = diag if diag is not None else Diagnostics()
+    notes = [n for f in discover(root, diag) if (n := read_or_report(f, diag))]
+    (content,) = assign(notes, event, diag)[0].notes
+    return content
+
+
+def turns(content):  # type: ignore[no-untyped-def]
+    from proceedings.model import Turn
+
+    return [
+        (
+            i.speaker.name,
+            i.speaker.person is not None,
+            i.speaker.anonymous,
+            " / ".join(b.text for b in i.blocks),
+        )
+        for i in content.items
+        if isinstance(i, Turn)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "speaker", "programme", "anonymous", "text"),
+    [
+        ("Hélène VALADE : La RSE existe.", "Hélène VALADE", True, False, "La RSE existe."),
+        ("**H. Valade** : La RSE existe.", "Hélène VALADE", True, False, "La RSE existe."),
+        ("Hélène Valade — La RSE existe.", "Hélène VALADE", True, False, "La RSE existe."),
+        ("[Hélène Valade] La RSE existe.", "Hélène VALADE", True, False, "La RSE existe."),
+        ("Mme Valade : La RSE existe.", "Hélène VALADE", True, False, "La RSE existe."),
+        ("VALADE : La RSE existe.", "Hélène VALADE", True, False, "La RSE existe."),
+        ("J.-F. Caron : Oui.", "Jean-François CARON", True, False, "Oui."),
+        ("Le maire de Trifouillis : Oui.", "Marc Dupont", True, False, "Oui."),
+        (
+            "M. le président. La séance est ouverte.",
+            "M. le président",
+            False,
+            False,
+            "La séance est ouverte.",
+        ),
+        ("Q : Et demain ?", "Question", False, True, "Et demain ?"),
+        ("R : On verra.", "Réponse", False, True, "On verra."),
+        (">> On verra.", "Intervenant·e", False, True, "On verra."),
+        ("SPEAKER_01: On verra.", "Intervenant·e 2", False, True, "On verra."),
+        (
+            "Une élue d’une commune rurale : « Il faut du temps pour tout cela. »",
+            "Une élue d’une commune rurale",
+            False,
+            True,
+            "« Il faut du temps pour tout cela. »",
+        ),
+        ("**Claire Morvan**, chargée de mission : Oui.", "Claire Morvan", False, False, "Oui."),
+    ],
+)
+def test_speaker_label_styles(
+    tmp_path: Path, line: str, speaker: str, programme: bool, anonymous: bool, text: str
+) -> None:
+    # ">>" opens a nested quotation in Markdown: the marker is a transcript's, in a .txt
+    name = "n.txt" if line.startswith(">>") else "n.md"
+    content = structured(tmp_path, f"Introduction du rapporteur.\n\n{line}\n", name)
+    assert turns(content) == [(speaker, programme, anonymous, text)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Le constat est simple : rien ne change.",
+        "Atelier KiMSO : une démarche d’évaluation.",
+        "Objectif : mesurer l’impact.",
+        "Une participante lui répond : « Pas du tout, et depuis longtemps. »",
+        "Trois enjeux ressortent : le temps, l’argent, la confiance.",
+    ],
+)
+def test_sentences_are_not_mistaken_for_labels(tmp_path: Path, line: str) -> None:
+    assert turns(structured(tmp_path, f"{line}\n")) == []
+
+
+def test_heading_per_speaker_and_consecutive_turns_merged(tmp_path: Path) -> None:
+    content = structured(
+        tmp_path,
+        (
+            "## Échanges\n\n#### Hélène Valade\n\nPremier paragraphe.\n\nSecond paragraphe.\n\n"
+            "#### Marc Dupont\n\nRéponse.\n\n## Suite\n\nUn participant : Un.\n\n"
+            "Un participant : Deux.\n\nTexte du rapporteur.\n"
+        ),
+    )
+    assert turns(content) == [
+        ("Hélène VALADE", True, False, "Premier paragraphe. / Second paragraphe."),
+        ("Marc Dupont", True, False, "Réponse."),
+        ("Un participant", False, True, "Un. / Deux."),
+    ]
+    headings = [i.text for i in content.items if getattr(i, "kind", "") == "heading"]
+    assert headings == ["Échanges", "Suite"]
+
+
+def test_quotes_with_their_speaker(tmp_path: Path) -> None:
+    content = structured(
+        tmp_path,
+        (
+            "Une élue : « Nous avons besoin d’outils simples et partagés. »\n\n"
+            "Le mot « catalyse » revient souvent.\n\n"
+            "Une participante lui répond : « Pas du tout, et depuis longtemps déjà. »\n\n"
+            "> « L’intérêt général se construit aussi dans les territoires. » (un participant, "
+            "à la sortie)\n\n"
+            "> Une citation sans guillemets mais assez longue.\n"
+        ),
+    )
+    assert [(q.text, q.speaker.name if q.speaker else None) for q in content.quotes] == [
+        ("Nous avons besoin d’outils simples et partagés.", "Une élue"),
+        ("Pas du tout, et depuis longtemps déjà.", "Une participante"),
+        ("L’intérêt général se construit aussi dans les territoires.", "Un participant"),
+        ("Une citation sans guillemets mais assez longue.", None),
+    ]
+
+
+def test_proposals_under_a_heading_and_on_a_line(tmp_path: Path) -> None:
+    content = structured(
+        tmp_path,
+        (
+            "## Constats\n\n- Le temps manque.\n\n## Nos propositions\n\n"
+            "- créer un fonds commun ;\n- former les élus.\n\n### Détail\n\n- une sous-piste\n\n"
+            "## Suite\n\n- pas une proposition\n\nProposition : ouvrir les données.\n\n"
+            "SPEAKER_00: Proposition : un annuaire des catalyseurs.\n"
+        ),
+    )
+    assert [(p.text, p.line) for p in content.proposals] == [
+        ("Créer un fonds commun ;", 7),
+        ("Former les élus.", 8),
+        ("Une sous-piste", 12),
+        ("Ouvrir les données.", 18),
+        ("Un annuaire des catalyseurs.", 20),
+    ]
+
+
+def test_a_misspelt_programme_name_is_a_warning(tmp_path: Path) -> None:
+    diag = Diagnostics()
+    content = structured(
+        tmp_path, "Hélène Valadde : Bonjour.\n\nHélène Valadde : Encore.\n", diag=diag
+    )
+    assert turns(content) == [("Hélène Valadde", False, False, "Bonjour. / Encore.")]
+    assert [str(d) for d in diag] == [
+        f"{(tmp_path / 'ev').as_posix()}/table-ronde/n.md:1: avertissement : intervenant "
+        "« Hélène Valadde » absent du programme ; le plus proche : « Hélène VALADE » "
+        "(ajoutez une graphie dans « alias » si c’est la même personne)"
     ]

@@ -7,13 +7,15 @@ folder in a stable order and tells which ones are skipped and why.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Diagnostics, SourceError
 from ..model import Note
-from . import markdown, text
+from . import markdown, office, subtitles, text
 
 Reader = Callable[[bytes, str, str, Diagnostics], Note]
 
@@ -21,12 +23,21 @@ READERS: dict[str, Reader] = {
     ".md": markdown.read,
     ".markdown": markdown.read,
     ".txt": text.read,
+    ".docx": office.read_docx,
+    ".odt": office.read_odt,
+    ".rtf": office.read_rtf,
+    ".doc": office.read_doc,
+    ".html": office.read_html,
+    ".htm": office.read_html,
+    ".vtt": subtitles.read_vtt,
+    ".srt": subtitles.read_srt,
 }
 
 PROGRAMME_FILE = "programme.yaml"
 
-# Files that editors, office suites and operating systems leave behind: never notes.
-_DEBRIS_NAMES = {".ds_store", "thumbs.db", "desktop.ini"}
+# Files that editors, office suites and operating systems leave behind: never notes
+# (hidden files, Word's "~$" owner files and LibreOffice's ".~lock.…#" are hidden too).
+_DEBRIS_NAMES = {".ds_store", "thumbs.db", "desktop.ini", "icon\r"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +94,8 @@ def read_or_report(found: Found, diag: Diagnostics) -> Note | None:
         diag.error(f"lecture impossible ({exc.strerror}), fichier ignoré", found.shown)
         return None
     try:
-        return found.reader(data, found.rel, found.shown, diag)
+        note = found.reader(data, found.rel, found.shown, diag)
     except SourceError as exc:
         diag.error(f"{exc.message}, fichier ignoré", exc.path or found.shown, exc.line)
         return None
+    return dataclasses.replace(note, digest=hashlib.sha256(data).hexdigest())

@@ -27,6 +27,15 @@ def decode(data: bytes, shown: str) -> tuple[str, str]:
     return unicodedata.normalize("NFC", text), encoding
 
 
+def encoding_conversion(encoding: str) -> tuple[str, ...]:
+    """What the deposit report says of a text that was not plain UTF-8."""
+    if encoding in ("utf-8", ""):
+        return ()
+    if encoding == "utf-8 (avec BOM)":
+        return ("marque d’ordre des octets (BOM) retirée",)
+    return (f"encodage {encoding} converti en UTF-8",)
+
+
 def _strict(data: bytes, encoding: str, shown: str) -> str:
     try:
         return data.decode(encoding)

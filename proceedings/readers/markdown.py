@@ -10,7 +10,7 @@ from markdown_it.token import Token
 
 from ..errors import Diagnostics
 from ..model import Block, Note, Span
-from .decode import decode
+from .decode import decode, encoding_conversion
 from .frontmatter import read_header
 
 _PARSER = MarkdownIt("commonmark")
@@ -27,6 +27,7 @@ def read(data: bytes, path: str, shown: str, diag: Diagnostics) -> Note:
         meta=meta,
         blocks=tuple(blocks),
         encoding=encoding,
+        conversions=encoding_conversion(encoding),
     )
 
 

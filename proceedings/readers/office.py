@@ -1,0 +1,209 @@
+"""Word (.docx), LibreOffice (.odt), RTF and web pages (.html), read through pandoc; legacy
+Word (.doc) converted by LibreOffice first when it is installed.
+
+Each file is checked before pandoc sees it, so that a damaged or mislabelled file gets a
+message a rapporteur can act on rather than pandoc's.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree
+
+from ..errors import Diagnostics, SourceError
+from ..model import FrontMatter, Note
+from . import pandoc_ast
+from .decode import decode, encoding_conversion
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97-2003, or an encrypted Office file
+
+
+def read_docx(data: bytes, path: str, shown: str, diag: Diagnostics) -> Note:
+    _check_zip(data, shown, "word/document.xml", "document Word (.docx)")
+    note = _note(data, "docx", ".docx", path, shown, "word", "document Word")
+    return _with_author(note, _zip_author(data, "docProps/core.xml"))
+
+
+def read_odt(data: bytes, path: str, shown: str, diag: Diagnostics) -> Note:
+    _check_zip(data, shown, "content.xml", "document LibreOffice (.odt)")
+    note = _note(data, "odt", ".odt", path, shown, "libreoffice", "document LibreOffice")
+    return _with_author(note, _zip_author(data, "meta.xml"))
+
+
+def read_rtf(data: bytes, path: str, shown: str, diag: Diagnostics) -> Note:
+    if not data.lstrip().startswith(b"{\\rtf"):
+        raise SourceError(
+            "ce fichier n’est pas au format RTF (en-tête « {\\rtf » absent)", shown, 1
+        )
+    return _note(data, "rtf", ".rtf", path, shown, "rtf", "document RTF")
+
+
+def read_html(data: bytes, path: str, shown: str, diag: Diagnostics) -> Note:
+    text, encoding = decode(data, shown)
+    # Scripts and styles are code, never note text: pandoc keeps them as raw blocks,
+    # which the walker drops; nothing of them reaches the synthesis.
+    note = _note(text.encode("utf-8"), "html", ".html", path, shown, "html", "page web")
+    conversions = encoding_conversion(encoding)
+    return Note(
+        path=note.path,
+        shown=note.shown,
+        format=note.format,
+        meta=note.meta,
+        blocks=note.blocks,
+        encoding=encoding,
+        conversions=conversions,
+        media=note.media,
+    )
+
+
+def read_doc(data: bytes, path: str, shown: str, diag: Diagnostics) -> Note:
+    """Word 97-2003: LibreOffice converts it to .docx when it is installed."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        raise SourceError(
+            "ancien format Word (.doc) : LibreOffice n’est pas installé pour le "
+            "convertir ; ouvrez le fichier dans Word ou LibreOffice et "
+            "enregistrez-le au format .docx",
+            shown,
+        )
+    docx = convert_with_libreoffice(soffice, data, ".doc", shown)
+    note = read_docx(docx, path, shown, diag)
+    return Note(
+        path=note.path,
+        shown=note.shown,
+        format="word-97",
+        meta=note.meta,
+        blocks=note.blocks,
+        conversions=("converti de .doc en .docx par LibreOffice",),
+        media=note.media,
+    )
+
+
+def convert_with_libreoffice(soffice: str, data: bytes, suffix: str, shown: str) -> bytes:
+    """Convert a legacy office file to .docx in a private folder; the input is untouched."""
+    with tempfile.TemporaryDirectory(prefix="proceedings-lo-") as tmp:
+        source = Path(tmp) / f"source{suffix}"
+        source.write_bytes(data)
+        profile = Path(tmp) / "profil"  # own profile: no clash with an open LibreOffice
+        command = [
+            soffice,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "docx",
+            "--outdir",
+            tmp,
+            str(source),
+        ]
+        try:
+            subprocess.run(
+                command,
+                capture_output=True,
+                check=False,
+                timeout=180,
+                env={**os.environ, "HOME": tmp},
+            )
+        except subprocess.TimeoutExpired:
+            raise SourceError(
+                "conversion par LibreOffice trop longue (plus de 3 minutes)", shown
+            ) from None
+        except OSError as exc:
+            raise SourceError(
+                f"LibreOffice n’a pas pu être lancé ({exc.strerror})", shown
+            ) from None
+        converted = Path(tmp) / "source.docx"
+        if not converted.exists():
+            raise SourceError(
+                "LibreOffice n’a pas pu convertir ce fichier ; ouvrez-le et "
+                "enregistrez-le au format .docx",
+                shown,
+            )
+        return converted.read_bytes()
+
+
+def _note(
+    data: bytes, pandoc_format: str, suffix: str, path: str, shown: str, fmt: str, what: str
+) -> Note:
+    parsed = pandoc_ast.parse(data, pandoc_format, suffix, shown, what)
+    return Note(
+        path=path,
+        shown=shown,
+        format=fmt,
+        meta=FrontMatter(rapporteur=_author(parsed.author)),
+        blocks=tuple(parsed.blocks),
+        media=tuple(parsed.media),
+    )
+
+
+_DC = "{http://purl.org/dc/elements/1.1/}"
+_META = "{urn:oasis:names:tc:opendocument:xmlns:meta:1.0}"
+
+
+def _zip_author(data: bytes, part: str) -> str:
+    """The author in an office document's properties (pandoc does not read them)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            xml = archive.read(part)
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return ""
+    if b"<!DOCTYPE" in xml or b"<!ENTITY" in xml:  # no entity expansion from a note
+        return ""
+    try:
+        root = ElementTree.fromstring(xml)
+    except ElementTree.ParseError:
+        return ""
+    for tag in (f"{_DC}creator", f"{_META}initial-creator"):
+        element = root.find(f".//{tag}")
+        if element is not None and element.text and _author(element.text):
+            return _author(element.text)
+    return ""
+
+
+def _with_author(note: Note, author: str) -> Note:
+    if not author or note.meta.rapporteur:
+        return note
+    return dataclasses.replace(note, meta=dataclasses.replace(note.meta, rapporteur=author))
+
+
+def _author(author: str) -> str:
+    # Office suites fill the author with an account name ("utilisateur", "Windows User").
+    if re.fullmatch(
+        r"(?i)(windows user|utilisateur( windows)?|user|auteur|admin\w*|"
+        r"microsoft office user|unknown|inconnu)?",
+        author.strip(),
+    ):
+        return ""
+    return author.strip()
+
+
+def _check_zip(data: bytes, shown: str, part: str, what: str) -> None:
+    if data.startswith(_OLE):
+        raise SourceError(
+            f"ce fichier n’est pas un {what} : il est protégé par mot de passe "
+            "ou au format Word 97-2003 ; ouvrez-le et enregistrez-le sans mot "
+            "de passe au format .docx",
+            shown,
+        )
+    if not data:
+        raise SourceError(f"{what} vide (0 octet)", shown)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            if part not in names:
+                raise SourceError(f"{what} incomplet : la partie « {part} » manque", shown)
+            bad = archive.testzip()
+            if bad is not None:
+                raise SourceError(f"{what} endommagé : la partie « {bad} » est corrompue", shown)
+    except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError):
+        raise SourceError(
+            f"{what} endommagé ou tronqué : ce n’est pas une archive valide", shown
+        ) from None

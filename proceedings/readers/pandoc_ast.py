@@ -1,0 +1,270 @@
+"""Documents pandoc reads (Word, LibreOffice, RTF, web pages), turned into a note's blocks.
+
+pandoc parses the file into its JSON syntax tree; this module walks the tree. Tracked
+changes are accepted (insertions kept, deletions dropped) and comments left out by pandoc's
+``--track-changes=accept``; embedded images are extracted and kept with the note.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pypandoc
+
+from ..errors import SourceError
+from ..model import Block, Media, Span
+
+Json = Any
+
+
+@dataclass(slots=True)
+class Parsed:
+    """What a document gives: its blocks, its images and its metadata."""
+
+    blocks: list[Block]
+    media: list[Media] = field(default_factory=list)
+    author: str = ""
+    title: str = ""
+
+
+def parse(data: bytes, pandoc_format: str, suffix: str, shown: str, what: str) -> Parsed:
+    """Run pandoc on the bytes of a document and walk its syntax tree.
+
+    ``what`` names the kind of document in messages ("document Word").
+    """
+    with tempfile.TemporaryDirectory(prefix="proceedings-") as tmp:
+        source = Path(tmp) / f"source{suffix}"
+        source.write_bytes(data)
+        media_dir = Path(tmp) / "media"
+        command = [
+            pypandoc.get_pandoc_path(),
+            str(source),
+            "-f",
+            pandoc_format,
+            "-t",
+            "json",
+            "--track-changes=accept",
+            f"--extract-media={media_dir}",
+        ]
+        try:
+            done = subprocess.run(
+                command,
+                capture_output=True,
+                check=False,
+                timeout=300,
+                env={**os.environ, "LC_ALL": "C.UTF-8"},
+            )
+        except subprocess.TimeoutExpired:
+            raise SourceError(f"{what} trop long à lire (plus de 5 minutes)", shown) from None
+        if done.returncode != 0:
+            detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
+            reason = detail[0] if detail else f"code {done.returncode}"
+            raise SourceError(f"{what} illisible (pandoc : {reason})", shown)
+        tree = json.loads(done.stdout)
+        walker = _Walker(media_dir)
+        blocks = list(walker.blocks(tree.get("blocks", [])))
+        meta = tree.get("meta", {})
+        return Parsed(
+            blocks, walker.media, _meta_text(meta.get("author")), _meta_text(meta.get("title"))
+        )
+
+
+class _Walker:
+    def __init__(self, media_dir: Path) -> None:
+        self.media_dir = media_dir
+        self.media: list[Media] = []
+        self._names: dict[str, str] = {}
+
+    # -- blocks ---------------------------------------------------------------------
+    def blocks(self, items: list[Json], depth: int = -1, quote: bool = False) -> Iterator[Block]:
+        for item in items:
+            yield from self.block(item, depth, quote)
+
+    def block(self, item: Json, depth: int, quote: bool) -> Iterator[Block]:
+        kind, content = item.get("t"), item.get("c")
+        if kind in ("Para", "Plain"):
+            yield from self.paragraph(
+                content, "quote" if quote else ("item" if depth >= 0 else "paragraph"), depth
+            )
+        elif kind == "Header":
+            spans = tuple(self.inlines(content[2]))
+            if _has_text(spans):
+                yield Block("heading", spans, level=content[0])
+        elif kind == "BulletList":
+            yield from self.list_items(content, depth + 1, ordered=False, quote=quote)
+        elif kind == "OrderedList":
+            yield from self.list_items(content[1], depth + 1, ordered=True, quote=quote)
+        elif kind == "BlockQuote":
+            yield from self.blocks(content, depth, quote=True)
+        elif kind in ("Div", "Figure"):
+            yield from self.blocks(content[-1], depth, quote)
+        elif kind == "LineBlock":
+            for line in content:
+                yield from self.paragraph(line, "quote" if quote else "paragraph", depth)
+        elif kind == "CodeBlock":
+            if content[1].strip():
+                yield Block("quote" if quote else "paragraph", (Span(content[1]),))
+        elif kind == "DefinitionList":
+            for term, definitions in content:
+                yield from self.paragraph(term, "paragraph", depth, strong=True)
+                for definition in definitions:
+                    yield from self.blocks(definition, depth, quote)
+        elif kind == "Table":
+            yield from self.table(content)
+        # RawBlock (HTML, scripts, styles) and HorizontalRule carry no note text.
+
+    def list_items(
+        self, items: list[list[Json]], depth: int, ordered: bool, quote: bool
+    ) -> Iterator[Block]:
+        for blocks in items:
+            for block in self.blocks(blocks, depth, quote):
+                if block.kind == "item" and block.level == depth:
+                    yield Block("item", block.spans, level=depth, ordered=ordered)
+                else:
+                    yield block
+
+    def paragraph(
+        self, inlines: list[Json], kind: str, depth: int, strong: bool = False
+    ) -> Iterator[Block]:
+        spans: list[Span] = []
+        images: list[Block] = []
+        for span in self.inlines(inlines, strong=strong, images=images):
+            spans.append(span)
+        if _has_text(tuple(spans)):
+            yield Block(kind, _merge(spans), level=max(depth, 0))
+        yield from images
+
+    def table(self, content: Json) -> Iterator[Block]:
+        _attr, caption, _colspecs, head, bodies, foot = content
+        rows: list[tuple[tuple[Span, ...], ...]] = []
+        for row in head[1]:
+            rows.append(self.row(row))
+        for body in bodies:
+            for row in [*body[2], *body[3]]:
+                rows.append(self.row(row))
+        for row in foot[1]:
+            rows.append(self.row(row))
+        rows = [r for r in rows if any(_has_text(c) for c in r)]
+        if rows:
+            caption_spans = tuple(s for b in self.blocks(caption[1], -1, False) for s in b.spans)
+            yield Block("table", caption_spans, rows=tuple(rows))
+
+    def row(self, row: Json) -> tuple[tuple[Span, ...], ...]:
+        cells = []
+        for cell in row[1]:
+            spans: list[Span] = []
+            for block in self.blocks(cell[4], -1, False):
+                if spans:
+                    spans.append(Span(" "))
+                spans.extend(block.spans)
+            cells.append(_merge(spans))
+        return tuple(cells)
+
+    # -- inlines --------------------------------------------------------------------
+    def inlines(
+        self,
+        items: list[Json],
+        strong: bool = False,
+        emph: bool = False,
+        images: list[Block] | None = None,
+    ) -> Iterator[Span]:
+        for item in items:
+            kind, content = item.get("t"), item.get("c")
+            if kind == "Str":
+                yield Span(content, strong, emph)
+            elif kind in ("Space", "SoftBreak"):
+                yield Span(" ", strong, emph)
+            elif kind == "LineBreak":
+                yield Span("\n", strong, emph)
+            elif kind == "Strong":
+                yield from self.inlines(content, True, emph, images)
+            elif kind == "Emph":
+                yield from self.inlines(content, strong, True, images)
+            elif kind in ("Underline", "Strikeout", "Superscript", "Subscript", "SmallCaps"):
+                yield from self.inlines(content, strong, emph, images)
+            elif kind == "Quoted":
+                yield Span("« ", strong, emph)
+                yield from self.inlines(content[1], strong, emph, images)
+                yield Span(" »", strong, emph)
+            elif kind in ("Cite", "Span"):
+                yield from self.inlines(
+                    content[-1] if kind == "Span" else content[1], strong, emph, images
+                )
+            elif kind == "Link":
+                yield from self.inlines(content[1], strong, emph, images)
+            elif kind in ("Code", "Math"):
+                yield Span(content[1], strong, emph)
+            elif kind == "Note":
+                text = " ".join(b.text for b in self.blocks(content, -1, False)).strip()
+                if text:
+                    yield Span(text, footnote=True)
+            elif kind == "Image":
+                alt = "".join(s.text for s in self.inlines(content[1])).strip()
+                media = self.keep_image(content[2][0])
+                if media and images is not None:
+                    images.append(Block("image", (Span(alt),) if alt else (), media=media))
+            # RawInline (HTML tags, field codes) carries no text of the note.
+
+    def keep_image(self, src: str) -> str:
+        """Read an extracted image; the note keeps its bytes under a unique name."""
+        if src in self._names:
+            return self._names[src]
+        path = Path(src)
+        if not path.is_absolute():
+            path = self.media_dir.parent / path
+        try:
+            resolved = path.resolve(strict=True)
+            resolved.relative_to(self.media_dir.resolve())  # never a file from elsewhere
+            data = resolved.read_bytes()
+        except (OSError, ValueError):
+            return ""
+        name = f"image{len(self.media) + 1}{resolved.suffix.lower()}"
+        self.media.append(Media(name, data))
+        self._names[src] = name
+        return name
+
+
+def _merge(spans: list[Span]) -> tuple[Span, ...]:
+    out: list[Span] = []
+    for span in spans:
+        if (
+            out
+            and not span.footnote
+            and not out[-1].footnote
+            and (out[-1].strong, out[-1].emph) == (span.strong, span.emph)
+        ):
+            out[-1] = Span(out[-1].text + span.text, span.strong, span.emph)
+        else:
+            out.append(span)
+    if out and not out[0].footnote:
+        out[0] = Span(out[0].text.lstrip(), out[0].strong, out[0].emph)
+    if out and not out[-1].footnote:
+        out[-1] = Span(out[-1].text.rstrip(), out[-1].strong, out[-1].emph)
+    return tuple(s for s in out if s.text)
+
+
+def _has_text(spans: tuple[Span, ...]) -> bool:
+    return any(s.text.strip() for s in spans if not s.footnote)
+
+
+def _meta_text(value: Json) -> str:
+    """Plain text of a metadata value (MetaInlines, MetaString, MetaList…)."""
+    if value is None:
+        return ""
+    kind, content = value.get("t"), value.get("c")
+    if kind == "MetaString":
+        return str(content).strip()
+    if kind == "MetaInlines":
+        return "".join(s.text for s in _Walker(Path()).inlines(content)).strip()
+    if kind == "MetaList":
+        return ", ".join(t for t in (_meta_text(v) for v in content) if t)
+    if kind == "MetaBlocks":
+        return " ".join(b.text for b in _Walker(Path()).blocks(content)).strip()
+    return ""

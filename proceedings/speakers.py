@@ -1,0 +1,451 @@
+"""Speaker labels: finding them where minutes and transcripts write them, and resolving them
+to the programme's people.
+
+Label styles found in real minutes and transcripts, at the start of a paragraph:
+``Hélène VALADE :``, ``**H. Valade** :`` (the bold is gone by then), ``Hélène Valade —``,
+``[Nom]``, ``M. le président.``, ``Q :`` / ``R :``, ``>>`` turn markers, ``SPEAKER_01``,
+``Nom: texte`` (Zoom), and anonymous descriptions (``Une élue d’une commune rurale :``).
+A heading made of a name alone (``#### Hélène Valade``) is handled by the structure stage
+with :func:`is_name`.
+
+Resolution compares labels without case, accents or civility, with initials and surname
+alone allowed (« H. Valade », « Valade », « Mme Valade »), then fuzzily (rapidfuzz) to
+suggest the closest names for a label that matches nobody.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from .model import Event, Person, Speaker
+
+_UPPER = "A-ZÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸÆŒ"
+_WORD = rf"[{_UPPER}][\w’'-]*"
+_INITIAL = rf"[{_UPPER}]\.(?:-[{_UPPER}]\.)?"
+_PARTICLE = r"(?:de|du|des|d’|d'|le|la|van|von|di|da|ben|el|al)"
+CIVILITY = r"(?:M\.|MM\.|Mme|Mmes|Mlle|Monsieur|Madame|Mademoiselle|Dr|Pr|Me)"
+_NAME = re.compile(
+    rf"^(?:{CIVILITY}\s+)?(?:{_INITIAL}\s*|{_WORD}\s+)(?:{_PARTICLE}\s*)?{_WORD}"
+    rf"(?:\s+(?:{_PARTICLE}\s*)?{_WORD}){{0,2}}$"
+)
+_CIVIL_NAME = re.compile(rf"^{CIVILITY}\s+(?:{_PARTICLE}\s*)?{_WORD}$")
+
+# Nouns that open a description of an anonymous speaker ("une élue", "un participant").
+_ROLES = (
+    r"participant|élu|intervenant|adjoint|chargé|président|vice-président|représentant|"
+    r"habitant|dirigeant|consultant|étudiant|délégué|expert|enseignant|invité|militant|"
+    r"retraité|agent|salarié|gérant|professeur|maire|membre|bénévole|responsable|"
+    r"directeur|directrice|chef|cheffe|chercheur|chercheuse|chercheure|animateur|animatrice|"
+    r"rapporteur|rapporteuse|technicien|technicienne|universitaire|entrepreneur|"
+    r"entrepreneuse|acteur|actrice|coordinateur|coordinatrice|coordonnateur|coordonnatrice|"
+    r"conseiller|conseillère|fondateur|fondatrice|cofondateur|cofondatrice|co-fondateur|"
+    r"co-fondatrice|personne|voix|témoin|praticien|praticienne|porteur|porteuse|"
+    r"secrétaire|trésorier|trésorière|journaliste|citoyen|citoyenne|partenaire|financeur|"
+    r"financeuse|investisseur|investisseuse|mécène|catalyseur|catalyseuse|accompagnateur|"
+    r"accompagnatrice|fonctionnaire|cadre|patron|patronne|volontaire|jeune|syndicaliste|"
+    r"juriste|sociologue|économiste|collègue|auditeur|auditrice|ingénieur|ingénieure|"
+    r"modérateur|modératrice|salle|public|dgs|élu·e|participant·e|intervenant·e"
+)
+_DESCRIPTION = re.compile(
+    rf"^(?:(?:un|une|le|la|les|des|deux|trois|quatre|plusieurs|d’autres|d'autres|autre)\s+"
+    rf"|l[’']\s?)(?:autre\s+)?(?:{_ROLES})(?:e|s|es)?\b",
+    re.IGNORECASE,
+)
+# Capitalised words that open a line without being a name ("Atelier KiMSO :").
+_NOT_NAMES = frozenset(
+    [
+        "atelier",
+        "ateliers",
+        "groupe",
+        "groupes",
+        "session",
+        "table",
+        "axe",
+        "thème",
+        "thèmes",
+        "partie",
+        "question",
+        "questions",
+        "réponse",
+        "réponses",
+        "proposition",
+        "propositions",
+        "note",
+        "notes",
+        "objectif",
+        "objectifs",
+        "exemple",
+        "exemples",
+        "source",
+        "sources",
+        "contexte",
+        "constat",
+        "constats",
+        "conclusion",
+        "remarque",
+        "remarques",
+        "rappel",
+        "attention",
+        "important",
+        "bilan",
+        "synthèse",
+        "étape",
+        "phase",
+        "temps",
+        "point",
+        "points",
+        "enjeu",
+        "enjeux",
+        "idée",
+        "idées",
+        "piste",
+        "pistes",
+        "action",
+        "actions",
+        "recommandation",
+        "recommandations",
+        "définition",
+        "résultat",
+        "résultats",
+        "indicateur",
+        "indicateurs",
+        "outil",
+        "outils",
+        "programme",
+        "projet",
+        "lieu",
+        "date",
+        "horaire",
+        "durée",
+        "participants",
+        "intervenants",
+        "animation",
+        "modération",
+        "déroulé",
+        "ordre",
+        "introduction",
+        "ouverture",
+        "clôture",
+        "méthode",
+        "démarche",
+        "principe",
+        "livrable",
+        "calendrier",
+        "budget",
+        "financement",
+        "territoire",
+        "territoires",
+        "commune",
+        "ville",
+        "région",
+        "département",
+        "loi",
+        "article",
+        "chapitre",
+        "annexe",
+        "figure",
+        "tableau",
+        "encadré",
+        "citation",
+        "verbatim",
+        "témoignage",
+        "nb",
+        "cf",
+        "voir",
+        "mots-clés",
+        "le",
+        "la",
+        "les",
+        "dans",
+        "pour",
+        "sur",
+        "avec",
+        "en",
+        "au",
+        "aux",
+        "du",
+        "des",
+        "de",
+        "et",
+        "mais",
+        "ou",
+        "car",
+        "si",
+        "quand",
+        "comme",
+        "ce",
+        "cette",
+        "ces",
+        "son",
+        "sa",
+        "ses",
+        "leur",
+        "notre",
+        "votre",
+        "il",
+        "elle",
+        "on",
+        "nous",
+        "vous",
+        "ils",
+        "elles",
+        "tout",
+        "tous",
+        "chaque",
+        "plusieurs",
+        "certains",
+        "deux",
+        "trois",
+        "premier",
+        "première",
+        "second",
+        "seconde",
+        "dernier",
+        "dernière",
+        "ensemble",
+        "objectifs",
+        "odd",
+        "rse",
+        "ess",
+        "cget",
+    ]
+)
+
+# Verbs of speech, auxiliaries and pronouns: a "label" holding one of them is a sentence of
+# the rapporteur ("Une participante lui répond : « … »"), whose subject is the speaker.
+_SPEECH = (
+    r"explique|expliquait|répond|répondait|rappelle|ajoute|souligne|précise|résume|insiste|"
+    r"estime|témoigne|conclut|note|observe|raconte|reconnaît|regrette|propose|suggère|"
+    r"interroge|demande|lance|alerte|prévient|confie|affirme|déclare|dit|relève|plaide|"
+    r"nuance|complète|enchaîne|intervient|réagit|tempère|abonde|poursuit|résume|cite|"
+    r"résument|expliquent|répondent|rappellent|ajoutent|soulignent|proposent|témoignent|"
+    r"présente|présenté|rappelé|proposé|souligné|expliqué|ajouté|précisé|résumé|insisté|"
+    r"estimé|témoigné|conclu|noté|observé|raconté|reconnu|regretté|suggéré|interrogé|"
+    r"demandé|lancé|alerté|confié|affirmé|déclaré|relevé|plaidé|nuancé|complété|réagi|"
+    r"partagé|partage|évoque|évoqué|illustre|illustré|résumait|concluait|formule|formulé"
+)
+_NOT_IN_LABELS = frozenset(
+    [
+        "a",
+        "ont",
+        "est",
+        "sont",
+        "était",
+        "étaient",
+        "avait",
+        "avaient",
+        "lui",
+        "leur",
+        "se",
+        "s’",
+        "s'",
+        "qui",
+        "que",
+        "qu’",
+        "qu'",
+        "ne",
+        "n’",
+        "n'",
+        "y",
+    ]
+) | frozenset(_SPEECH.split("|"))
+_NARRATION = re.compile(
+    rf"^(.{{2,100}}?)\s+(?:(?:lui|leur|nous|vous|y|en)\s+)?(?:(?:a|ont|avait|s’est|"
+    rf"s'est|se|s’|s')\s*)?(?:{_SPEECH})\b[^:«»]{{0,80}}:\s*«",
+    re.IGNORECASE,
+)
+
+_TRANSCRIPT_MARK = re.compile(r"^>>\s*(.*)$", re.DOTALL)
+_BRACKET = re.compile(r"^\[([^\]\n]{1,60})\]\s*:?\s*(.*)$", re.DOTALL)
+_QR = re.compile(r"^(Q|R|Question|Réponse)\s*[:.—–-]\s+(.*)$", re.DOTALL)
+_DIARIZED = re.compile(r"^(SPEAKER_\d+|Speaker\s*\d+|Locuteur\s*\d+)\s*:\s*(.*)$", re.DOTALL)
+_PARLIAMENT = re.compile(
+    rf"^({CIVILITY}\s+(?:(?:le|la)\s+[\w’'-]+(?:\s+[\w’'-]+){{0,3}}|{_WORD}))\.\s+(.+)$",
+    re.DOTALL,
+)
+_GENERIC = re.compile(r"^([^:—–«»\"?!\n]{1,100}?)\s*(?::|—|–)\s+(.*)$", re.DOTALL)
+_ZOOM = re.compile(r"^([^:\n]{1,60}):\s+(.*)$", re.DOTALL)
+
+DIARIZATION = re.compile(r"^(?:SPEAKER_(\d+)|Speaker\s*(\d+)|Locuteur\s*(\d+))$")
+UNKNOWN_VOICE = ">>"  # label of a turn marked by ">>" without a name
+
+
+def is_name(text: str) -> bool:
+    """A person's name as minutes write it: « Hélène VALADE », « H. Valade », « Mme Roux »."""
+    text = text.strip()
+    if not text or text.split()[0].lower().strip(".") in _NOT_NAMES:
+        return False
+    return bool(_NAME.match(text) or _CIVIL_NAME.match(text))
+
+
+def is_description(text: str) -> bool:
+    """An anonymous speaker described by role: « une élue », « un participant de l’atelier »."""
+    return bool(_DESCRIPTION.match(text.strip())) and len(text) <= 100
+
+
+def split_label(
+    text: str, known: Callable[[str], bool] = lambda _: False, transcript: bool = False
+) -> tuple[str, str] | None:
+    """(label, rest) when the paragraph opens with a speaker label, else None.
+
+    ``known`` tells whether a label names someone of the programme (surname alone, alias);
+    ``transcript``: a cue of a transcript, where ``Claire: …`` is a label (Zoom).
+    """
+    text = text.lstrip()
+    for pattern in (_DIARIZED, _QR):
+        if m := pattern.match(text):
+            return m[1], m[2]
+    if m := _TRANSCRIPT_MARK.match(text):
+        rest = m[1]
+        if (inner := split_label(rest, known, transcript=True)) is not None:
+            return inner
+        return UNKNOWN_VOICE, rest
+    if m := _BRACKET.match(text):
+        label = m[1].strip()
+        if _acceptable(label, known, transcript=True):
+            return label, m[2]
+        return None
+    if m := _PARLIAMENT.match(text):
+        return m[1], m[2]
+    if m := _GENERIC.match(text):
+        label = m[1].strip().strip("*").strip()
+        if _acceptable(label, known, transcript):
+            return label, m[2]
+    if transcript and (m := _ZOOM.match(text)):
+        label = m[1].strip()
+        if _acceptable(label, known, transcript=True):
+            return label, m[2]
+    return None
+
+
+def _acceptable(label: str, known: Callable[[str], bool], transcript: bool) -> bool:
+    name = label.split(",", 1)[0].strip()
+    if not name or len(name) > 100:
+        return False
+    words = re.findall(r"[\w’']+", name.lower())
+    if any(
+        w in _NOT_IN_LABELS or w.startswith(("qu’", "qu'", "s’", "s'", "n’", "n'")) for w in words
+    ):
+        return False
+    if known(name) or is_description(name) or DIARIZATION.match(name):
+        return True
+    if is_name(name):
+        return True
+    # One capitalised word ("Claire: …") is a label only in a transcript's cue.
+    return transcript and bool(re.fullmatch(_WORD, name)) and name.lower() not in _NOT_NAMES
+
+
+def narrator(text: str, known: Callable[[str], bool] = lambda _: False) -> str | None:
+    """The speaker a rapporteur's sentence introduces: « Une élue lui répond : « … » »."""
+    m = _NARRATION.match(text.lstrip())
+    if m is None:
+        return None
+    subject = m[1].split(",", 1)[0].strip()
+    if is_description(subject) or is_name(subject) or known(subject):
+        return subject
+    return None
+
+
+# -- resolution -----------------------------------------------------------------------------
+
+
+def fold(text: str) -> str:
+    """Lower case, no accents, no civility, single spaces: the key labels are compared on."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = re.sub(r"^(m|mm|mme|mmes|mlle|monsieur|madame|mademoiselle|dr|pr|me)\.?\s+", "", text)
+    text = re.sub(r"[’'`\-_.,;:*]+", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A label that matches nobody exactly, and the closest programme names."""
+
+    label: str
+    closest: tuple[str, ...]
+
+
+class Directory:
+    """The programme's people, looked up by every spelling a note may use."""
+
+    def __init__(self, event: Event) -> None:
+        self.people: list[Person] = []
+        seen: set[str] = set()
+        for person in _people(event):
+            if person.nom not in seen:
+                seen.add(person.nom)
+                self.people.append(person)
+        self._keys: dict[str, Person | None] = {}
+        for person in self.people:
+            for key in _keys(person):
+                # A key two people share (a common surname) resolves to nobody.
+                self._keys[key] = person if key not in self._keys else None
+        self._full = {fold(p.nom): p for p in self.people}
+
+    def lookup(self, label: str) -> Person | None:
+        return self._keys.get(fold(label.split(",", 1)[0]))
+
+    def knows(self, label: str) -> bool:
+        return self.lookup(label) is not None
+
+    def resolve(self, label: str) -> Speaker:
+        name = label.split(",", 1)[0].strip()
+        if label == UNKNOWN_VOICE:
+            return Speaker(label, "Intervenant·e", anonymous=True)
+        if m := DIARIZATION.match(name):
+            number = int(next(g for g in m.groups() if g is not None)) + 1
+            return Speaker(label, f"Intervenant·e {number}", anonymous=True)
+        if name in ("Q", "Question"):
+            return Speaker(label, "Question", anonymous=True)
+        if name in ("R", "Réponse"):
+            return Speaker(label, "Réponse", anonymous=True)
+        person = self.lookup(name)
+        if person is not None:
+            return Speaker(label, person.nom, person)
+        if is_description(name):
+            return Speaker(label, name[:1].upper() + name[1:], anonymous=True)
+        return Speaker(label, name)
+
+    def closest(self, label: str, limit: int = 2, cutoff: float = 75) -> tuple[str, ...]:
+        """Programme names that look like a label (for a label that resolves to nobody)."""
+        if not self._full:
+            return ()
+        found = process.extract(
+            fold(label), list(self._full), scorer=fuzz.WRatio, limit=limit, score_cutoff=cutoff
+        )
+        return tuple(self._full[key].nom for key, _score, _i in found)
+
+
+def _people(event: Event) -> Iterable[Person]:
+    for session in event.sessions:
+        yield from session.intervenants
+        if session.animateur:
+            yield session.animateur
+        for focus in (
+            *session.eclairages,
+            *((session.introduction,) if session.introduction else ()),
+        ):
+            yield from focus.intervenants
+
+
+def _keys(person: Person) -> set[str]:
+    """Every way a note may write this person: full, reversed, surname, initial + surname."""
+    full = fold(person.nom)
+    words = full.split()
+    keys = {full, *(fold(a) for a in person.alias)}
+    if len(words) >= 2:
+        # The surname is what the programme writes in capitals, else the last word(s).
+        caps = [w for w in re.split(r"\s+", person.nom) if w.isupper() and len(w) > 1]
+        surname = fold(" ".join(caps)) if caps else words[-1]
+        first = full[: len(full) - len(surname)].strip() if full.endswith(surname) else words[0]
+        keys |= {surname, f"{surname} {first}", f"{first[:1]} {surname}"}
+        if "-" in person.nom.split()[0]:  # Jean-François -> J.-F. / JF
+            initials = "".join(p[:1] for p in first.split())
+            keys |= {f"{initials} {surname}", f"{' '.join(initials)} {surname}"}
+    return {k for k in keys if k}
