@@ -5,33 +5,55 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import export
+from . import deposit, export
 from .errors import Diagnostics
-from .model import Event, Synthesis
+from .model import Event, Note, Synthesis
 from .programme import load_programme
-from .readers import PROGRAMME_FILE, discover, read_or_report
-from .render import EXAMPLE_NOTICE, heure, ordinal, plain, render
+from .readers import PROGRAMME_FILE, Found, discover, read_or_report
+from .render import EXAMPLE_NOTICE, heure, plain, render, render_report
 from .structure import assign
-from .typography import french
+from .typography import french, ordinal
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 MASTER = "synthese.md"
+REPORT = "bilan-depot.html"
+
+
+@dataclass(frozen=True, slots=True)
+class Collected:
+    """The event folder read: its files, the notes kept, and the notes structured."""
+
+    found: tuple[Found, ...]
+    notes: tuple[Note, ...]
+    synthesis: Synthesis
 
 
 @dataclass(frozen=True, slots=True)
 class BuildResult:
     synthesis: Synthesis
+    report: deposit.Report
     outputs: tuple[Path, ...]
 
 
-def collect(event_dir: Path, diag: Diagnostics) -> Synthesis:
-    """Programme and notes, read and assigned to sessions (what ``check`` reports on)."""
-    event, warnings = load_programme(
-        event_dir / PROGRAMME_FILE, (event_dir / PROGRAMME_FILE).as_posix()
-    )
+def collect(event_dir: Path, diag: Diagnostics) -> Collected:
+    """Programme and notes, read, screened and structured (what ``check`` reports on)."""
+    programme = event_dir / PROGRAMME_FILE
+    event, warnings = load_programme(programme, programme.as_posix())
     diag.extend(warnings)
-    notes = [n for f in discover(event_dir, diag) if (n := read_or_report(f, diag))]
-    return Synthesis(event=event, sessions=assign(notes, event, diag))
+    found = discover(event_dir, diag)
+    notes = deposit.screen((n for f in found if (n := read_or_report(f, diag))), diag)
+    synthesis = Synthesis(event=event, sessions=assign(notes, event, diag))
+    return Collected(tuple(found), tuple(notes), synthesis)
+
+
+def check(
+    event_dir: Path, out: Path, diag: Diagnostics, templates: Path = TEMPLATES
+) -> deposit.Report:
+    """The deposit report, written to ``out/bilan-depot.html``."""
+    collected = collect(event_dir, diag)
+    report = _report(event_dir, collected, diag)
+    export.write_text(out / REPORT, render_report(report, templates))
+    return report
 
 
 def build(
@@ -41,7 +63,8 @@ def build(
     diag: Diagnostics,
     templates: Path = TEMPLATES,
 ) -> BuildResult:
-    synthesis = collect(event_dir, diag)
+    collected = collect(event_dir, diag)
+    synthesis = collected.synthesis
     event = synthesis.event
     master = out / MASTER
     export.write_media(synthesis.notes, out)
@@ -59,7 +82,20 @@ def build(
         target = out / "synthese.html"
         export.to_html(master, target, templates, event)
         outputs.append(target)
-    return BuildResult(synthesis, tuple(outputs))
+    report = _report(event_dir, collected, diag)
+    export.write_text(out / REPORT, render_report(report, templates))
+    outputs.append(out / REPORT)
+    return BuildResult(synthesis, report, tuple(outputs))
+
+
+def _report(event_dir: Path, collected: Collected, diag: Diagnostics) -> deposit.Report:
+    return deposit.report(
+        event_dir.as_posix(),
+        list(collected.found),
+        list(collected.notes),
+        collected.synthesis,
+        diag,
+    )
 
 
 def _docx_meta(event: Event) -> export.DocxMeta:

@@ -12,7 +12,8 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from .build import TEMPLATES, build, collect
+from . import deposit
+from .build import REPORT, TEMPLATES, build, check
 from .errors import Diagnostics, ProceedingsError, ProgrammeError
 from .export import FORMATS
 
@@ -102,6 +103,20 @@ def _parser() -> argparse.ArgumentParser:
         description="Lit le programme et les notes et signale les problèmes, sans rien produire.",
     )
     _common(c)
+    c.add_argument(
+        "--sortie",
+        metavar="DIR",
+        type=Path,
+        default=Path("output"),
+        help="dossier où écrire bilan-depot.html (défaut : output)",
+    )
+    c.add_argument(
+        "--gabarits",
+        metavar="DIR",
+        type=Path,
+        default=TEMPLATES,
+        help="dossier des gabarits (défaut : templates du projet)",
+    )
     return parser
 
 
@@ -151,13 +166,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             for path in result.outputs:
                 print(f"écrit : {path}")
         else:
-            synthesis = collect(args.dossier, diag)
+            report = check(args.dossier, args.sortie, diag, args.gabarits)
             _report(diag)
-            notes = len(synthesis.notes)
-            print(
-                f"{notes} note{'s' if notes > 1 else ''} lue{'s' if notes > 1 else ''} pour "
-                f"{len(synthesis.sessions)} sessions."
-            )
+            print(deposit.as_text(report), end="")
+            print(f"Bilan écrit dans {args.sortie / REPORT}")
     except ProgrammeError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)

@@ -19,7 +19,7 @@ from babel.dates import format_date
 from .errors import ProceedingsError
 from .model import Block, Event, Note, NoteContent, Session, Synthesis, Turn
 from .programme import FOOTNOTE_RE
-from .typography import french, spans_md, text_md
+from .typography import french, ordinal, spans_md, text_md
 
 MASTER_TEMPLATE = "synthese.md.j2"
 MEDIA_DIR = ".travail/media"  # images of the notes, relative to the master document
@@ -130,12 +130,6 @@ def horaire(session: Session) -> str:
     if session.fin is None:
         return heure(session.debut)
     return f"{heure(session.debut)} – {heure(session.fin)}"
-
-
-def ordinal(n: int, plain: bool = False) -> str:
-    """5 -> "5^e^" (superscript in Markdown), 1 -> "1^re^"; plain: "5e", "1re"."""
-    suffix = "re" if n == 1 else "e"
-    return f"{n}{suffix}" if plain else f"{n}^{suffix}^"
 
 
 def yaml_value(value: str) -> Md:
@@ -290,3 +284,28 @@ def _table_md(block: Block) -> str:
 
 def _footnotes(event: Event) -> list[tuple[str, Md]]:
     return [(r.id, rich(r.texte)) for r in event.references]
+
+
+REPORT_TEMPLATE = "bilan-depot.html.j2"
+
+
+def render_report(report: Any, templates: Path) -> str:
+    """The deposit report as one self-contained HTML page (escaped as HTML, not Markdown)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["french"] = french
+    try:
+        return env.get_template(REPORT_TEMPLATE).render(report=report)
+    except jinja2.TemplateSyntaxError as exc:
+        raise ProceedingsError(
+            f"gabarit invalide : {exc.message}",
+            str(templates / (exc.name or REPORT_TEMPLATE)),
+            exc.lineno,
+        ) from None
+    except jinja2.TemplateNotFound as exc:
+        raise ProceedingsError(f"gabarit « {exc.name} » introuvable", str(templates)) from None

@@ -271,6 +271,12 @@ _PARLIAMENT = re.compile(
 _GENERIC = re.compile(r"^([^:—–«»\"?!\n]{1,100}?)\s*(?::|—|–)\s+(.*)$", re.DOTALL)
 _ZOOM = re.compile(r"^([^:\n]{1,60}):\s+(.*)$", re.DOTALL)
 
+# A role or a numbered voice on its own: "Animateur", "La présidente", "Participant 3".
+_ROLE_ALONE = re.compile(
+    rf"^(?:(?:le|la|l[’'])\s?)?(?:{_ROLES}|orateur|oratrice|locuteur|locutrice)"
+    rf"(?:e|s|es)?(?:\s*\d+)?$",
+    re.IGNORECASE,
+)
 DIARIZATION = re.compile(r"^(?:SPEAKER_(\d+)|Speaker\s*(\d+)|Locuteur\s*(\d+))$")
 UNKNOWN_VOICE = ">>"  # label of a turn marked by ">>" without a name
 
@@ -408,7 +414,7 @@ class Directory:
         person = self.lookup(name)
         if person is not None:
             return Speaker(label, person.nom, person)
-        if is_description(name):
+        if is_description(name) or _ROLE_ALONE.match(name):
             return Speaker(label, name[:1].upper() + name[1:], anonymous=True)
         return Speaker(label, name)
 

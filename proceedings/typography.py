@@ -107,3 +107,9 @@ def spans_md(spans: tuple[Span, ...]) -> str:
         trail = body[len(body.rstrip()) :]
         out.append(f"{lead}{marker}{body.strip()}{marker[::-1]}{trail}")
     return "".join(out)
+
+
+def ordinal(n: int, plain: bool = False) -> str:
+    """5 -> "5^e^" (superscript in Markdown), 1 -> "1^re^"; plain: "5e", "1re"."""
+    suffix = "re" if n == 1 else "e"
+    return f"{n}{suffix}" if plain else f"{n}^{suffix}^"

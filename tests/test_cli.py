@@ -11,13 +11,34 @@ import pytest
 from proceedings.cli import main
 
 
-def test_check_on_a_clean_event_exits_0(
-    tiny_event: Path, capsys: pytest.CaptureFixture[str]
+def test_check_prints_the_deposit_report_and_writes_it(
+    tiny_event: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["check", str(tiny_event)]) == 0
+    out_dir = tmp_path / "bilan"
+    assert main(["check", str(tiny_event), "--sortie", str(out_dir)]) == 0
     out, err = capsys.readouterr()
-    assert out == "2 notes lues pour 2 sessions.\n"
     assert err == ""
+    assert out.splitlines() == [
+        "Bilan de dépôt — 1re Rencontre d’essai",
+        f"Dossier {tiny_event.as_posix()} : 2 notes lues, 41 mots, 0 erreur, 0 avertissement.",
+        "",
+        "■ Ouverture de la matinée [ouverture] — 1 note, 24 mots",
+        "    ouverture/notes.md — Markdown, 24 mots, rapporteur : Jeanne Rapporteuse, relu",
+        "        intervenants : Une élue",
+        "        1 citation, 0 proposition",
+        "",
+        "■ Ateliers du matin [ateliers] — 1 note, 17 mots",
+        "  Atelier mobilité",
+        "    ateliers/mobilite/notes.txt — texte, 17 mots",
+        "        intervenants : Un participant",
+        "        0 citation, 1 proposition",
+        "",
+        "Sessions sans note : aucune",
+        f"Bilan écrit dans {out_dir}/bilan-depot.html",
+    ]
+    html = (out_dir / "bilan-depot.html").read_text(encoding="utf-8")
+    assert "<title>Bilan de dépôt — 1re Rencontre d’essai</title>" in html
+    assert "ateliers/mobilite/notes.txt" in html
 
 
 def test_bad_note_is_reported_build_goes_on_and_exits_1(
@@ -42,9 +63,10 @@ def test_strict_turns_warnings_into_failure(
     tiny_event: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (tiny_event / "ouverture" / "photo.jpeg").write_bytes(b"\xff\xd8")
-    assert main(["check", str(tiny_event)]) == 0
+    out = ["--sortie", str(tiny_event.parent / "bilan")]
+    assert main(["check", str(tiny_event), *out]) == 0
     capsys.readouterr()
-    assert main(["check", str(tiny_event), "--strict"]) == 1
+    assert main(["check", str(tiny_event), "--strict", *out]) == 1
     _, err = capsys.readouterr()
     assert err.splitlines()[-1] == "terminé avec 0 erreur et 1 avertissement (--strict)."
 
@@ -56,7 +78,7 @@ def test_broken_programme_lists_problems_and_exits_1(
     text = programme.read_text(encoding="utf-8").replace('debut: "09:30"', 'debut: "9h30"')
     programme.write_text(text, encoding="utf-8")
     line = next(i for i, t in enumerate(text.splitlines(), start=1) if "9h30" in t)
-    assert main(["check", str(tiny_event)]) == 1
+    assert main(["check", str(tiny_event), "--sortie", str(tiny_event.parent / "b")]) == 1
     _, err = capsys.readouterr()
     shown = f"{tiny_event.as_posix()}/programme.yaml"
     assert err.splitlines() == [

@@ -31,7 +31,7 @@ REAL_PEOPLE = [
 
 def test_every_session_has_a_note_and_nothing_is_reported() -> None:
     diag = Diagnostics()
-    synthesis = collect(DEMO, diag)
+    synthesis = collect(DEMO, diag).synthesis
     assert [str(d) for d in diag] == []
     assert all(content.notes for content in synthesis.sessions)
     workshops = next(c for c in synthesis.sessions if c.session.id == "ateliers")
@@ -63,7 +63,7 @@ def test_every_session_has_a_note_and_nothing_is_reported() -> None:
 
 
 def test_no_turn_or_quotation_is_given_to_a_real_person() -> None:
-    synthesis = collect(DEMO, Diagnostics())
+    synthesis = collect(DEMO, Diagnostics()).synthesis
     for content in synthesis.notes:
         for item in content.items:
             if isinstance(item, Turn):

@@ -138,13 +138,21 @@ def test_discover_sorts_skips_debris_and_warns_on_unknown_formats(tmp_path: Path
         path.write_text("x", encoding="utf-8")
     diag = Diagnostics()
     found = discover(tmp_path, diag)
-    assert [f.rel for f in found] == ["a.md", "b/a.txt", "b/photo.jpeg", "b/z.md"]
+    assert [(f.rel, f.skipped) for f in found] == [
+        ("a.md", ""),
+        ("b/.DS_Store", "fichier système"),
+        ("b/Thumbs.db", "fichier système"),
+        ("b/a.txt", ""),
+        ("b/photo.jpeg", "format non pris en charge"),
+        ("b/z.md", ""),
+        ("b/~$brouillon.md", "fichier de verrou de Word"),
+    ]
     assert [str(d) for d in diag] == [
         f"{tmp_path.as_posix()}/b/photo.jpeg: avertissement : format non pris en charge, "
         "fichier ignoré (formats lus : .doc, .docx, .htm, .html, .markdown, .md, .odt, .rtf, "
         ".srt, .txt, .vtt)"
     ]
-    assert read_or_report(found[2], diag) is None
+    assert read_or_report(found[4], diag) is None
 
 
 def test_unreadable_note_is_reported_and_left_out(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,39 +49,51 @@ class Found:
     rel: str  # relative to the event folder, with forward slashes
     shown: str  # as shown in messages: the event folder as given, then rel
     reader: Reader | None
+    skipped: str = ""  # why the file is not read, when it is not
 
 
 def known_formats() -> str:
     return ", ".join(sorted(READERS))
 
 
-def is_debris(name: str) -> bool:
-    """Hidden files, lock files and system files, skipped without a word."""
+def debris(name: str) -> str:
+    """Why a file left behind by an editor or a system is not a note ("" if it may be one)."""
     lower = name.lower()
-    return (
-        name.startswith((".", "~$", "~"))
-        or lower in _DEBRIS_NAMES
-        or lower.endswith(("~", ".tmp", ".bak"))
-    )
+    if name.startswith("~$"):
+        return "fichier de verrou de Word"
+    if name.startswith(".~lock."):
+        return "fichier de verrou de LibreOffice"
+    if lower in _DEBRIS_NAMES:
+        return "fichier système"
+    if name.startswith("."):
+        return "fichier caché"
+    if lower.endswith(("~", ".tmp", ".bak")):
+        return "copie temporaire ou de sauvegarde"
+    return ""
 
 
 def discover(event_dir: Path, diag: Diagnostics) -> list[Found]:
-    """Every note file of the event folder, sorted by path so that builds are repeatable."""
+    """Every file of the event folder, sorted by path so that builds are repeatable.
+
+    Files that cannot be notes come with the reason they are skipped: editors' and systems'
+    debris silently, other formats with a warning. Hidden folders are not entered.
+    """
     found: list[Found] = []
-    for path in sorted(event_dir.rglob("*")):
-        rel = path.relative_to(event_dir)
-        if any(is_debris(part) for part in rel.parts) or not path.is_file():
-            continue
-        if rel.as_posix() == PROGRAMME_FILE:
-            continue
-        shown = (event_dir / rel).as_posix()
-        reader = READERS.get(path.suffix.lower())
-        if reader is None:
-            diag.warning(
-                f"format non pris en charge, fichier ignoré (formats lus : {known_formats()})",
-                shown,
-            )
-        found.append(Found(path, rel.as_posix(), shown, reader))
+    for folder, dirs, files in os.walk(event_dir):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            path = Path(folder) / name
+            rel = path.relative_to(event_dir).as_posix()
+            if rel == PROGRAMME_FILE:
+                continue
+            shown = (event_dir / rel).as_posix()
+            reason = debris(name)
+            reader = None if reason else READERS.get(path.suffix.lower())
+            if reader is None and not reason:
+                reason = "format non pris en charge"
+                diag.warning(f"{reason}, fichier ignoré (formats lus : {known_formats()})", shown)
+            found.append(Found(path, rel, shown, reader, reason))
+    found.sort(key=lambda f: f.rel)
     return found
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from ..errors import Diagnostics, SourceError
-from ..model import FrontMatter, Note
+from ..model import FrontMatter, Note, NoteStatus
 from . import pandoc_ast
 from .decode import decode, encoding_conversion
 
@@ -29,13 +29,13 @@ _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97-2003, or an encrypted Offi
 def read_docx(data: bytes, path: str, shown: str, diag: Diagnostics) -> Note:
     _check_zip(data, shown, "word/document.xml", "document Word (.docx)")
     note = _note(data, "docx", ".docx", path, shown, "word", "document Word")
-    return _with_author(note, _zip_author(data, "docProps/core.xml"))
+    return _with_properties(note, _properties(data, "docProps/core.xml"))
 
 
 def read_odt(data: bytes, path: str, shown: str, diag: Diagnostics) -> Note:
     _check_zip(data, shown, "content.xml", "document LibreOffice (.odt)")
     note = _note(data, "odt", ".odt", path, shown, "libreoffice", "document LibreOffice")
-    return _with_author(note, _zip_author(data, "meta.xml"))
+    return _with_properties(note, _properties(data, "meta.xml"))
 
 
 def read_rtf(data: bytes, path: str, shown: str, diag: Diagnostics) -> Note:
@@ -50,7 +50,16 @@ def read_html(data: bytes, path: str, shown: str, diag: Diagnostics) -> Note:
     text, encoding = decode(data, shown)
     # Scripts and styles are code, never note text: pandoc keeps them as raw blocks,
     # which the walker drops; nothing of them reaches the synthesis.
-    note = _note(text.encode("utf-8"), "html", ".html", path, shown, "html", "page web")
+    note = _note(
+        text.encode("utf-8"),
+        "html",
+        ".html",
+        path,
+        shown,
+        "html",
+        "page web",
+        lines_are_paragraphs=True,
+    )
     conversions = encoding_conversion(encoding)
     return Note(
         path=note.path,
@@ -131,9 +140,16 @@ def convert_with_libreoffice(soffice: str, data: bytes, suffix: str, shown: str)
 
 
 def _note(
-    data: bytes, pandoc_format: str, suffix: str, path: str, shown: str, fmt: str, what: str
+    data: bytes,
+    pandoc_format: str,
+    suffix: str,
+    path: str,
+    shown: str,
+    fmt: str,
+    what: str,
+    lines_are_paragraphs: bool = False,
 ) -> Note:
-    parsed = pandoc_ast.parse(data, pandoc_format, suffix, shown, what)
+    parsed = pandoc_ast.parse(data, pandoc_format, suffix, shown, what, lines_are_paragraphs)
     return Note(
         path=path,
         shown=shown,
@@ -146,32 +162,51 @@ def _note(
 
 _DC = "{http://purl.org/dc/elements/1.1/}"
 _META = "{urn:oasis:names:tc:opendocument:xmlns:meta:1.0}"
+_CP = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
 
 
-def _zip_author(data: bytes, part: str) -> str:
-    """The author in an office document's properties (pandoc does not read them)."""
+def _properties(data: bytes, part: str) -> tuple[str, NoteStatus | None]:
+    """Author and status in an office document's properties (pandoc does not read them):
+    Word's « Auteur » and « État du contenu », LibreOffice's author and a « statut » field."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             xml = archive.read(part)
     except (KeyError, zipfile.BadZipFile, OSError):
-        return ""
+        return "", None
     if b"<!DOCTYPE" in xml or b"<!ENTITY" in xml:  # no entity expansion from a note
-        return ""
+        return "", None
     try:
         root = ElementTree.fromstring(xml)
     except ElementTree.ParseError:
-        return ""
+        return "", None
+    author = ""
     for tag in (f"{_DC}creator", f"{_META}initial-creator"):
         element = root.find(f".//{tag}")
         if element is not None and element.text and _author(element.text):
-            return _author(element.text)
-    return ""
+            author = _author(element.text)
+            break
+    status_text = ""
+    element = root.find(f".//{_CP}contentStatus")
+    if element is not None and element.text:
+        status_text = element.text
+    for field in root.iter(f"{_META}user-defined"):
+        if field.get(f"{_META}name", "").lower() in ("statut", "status") and field.text:
+            status_text = field.text
+    try:
+        status = NoteStatus(status_text.strip().lower()) if status_text else None
+    except ValueError:
+        status = None
+    return author, status
 
 
-def _with_author(note: Note, author: str) -> Note:
-    if not author or note.meta.rapporteur:
-        return note
-    return dataclasses.replace(note, meta=dataclasses.replace(note.meta, rapporteur=author))
+def _with_properties(note: Note, properties: tuple[str, NoteStatus | None]) -> Note:
+    author, status = properties
+    meta = note.meta
+    if author and not meta.rapporteur:
+        meta = dataclasses.replace(meta, rapporteur=author)
+    if status is not None and meta.statut is None:
+        meta = dataclasses.replace(meta, statut=status)
+    return dataclasses.replace(note, meta=meta)
 
 
 def _author(author: str) -> str:

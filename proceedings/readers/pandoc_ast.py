@@ -34,10 +34,19 @@ class Parsed:
     title: str = ""
 
 
-def parse(data: bytes, pandoc_format: str, suffix: str, shown: str, what: str) -> Parsed:
+def parse(
+    data: bytes,
+    pandoc_format: str,
+    suffix: str,
+    shown: str,
+    what: str,
+    lines_are_paragraphs: bool = False,
+) -> Parsed:
     """Run pandoc on the bytes of a document and walk its syntax tree.
 
     ``what`` names the kind of document in messages ("document Word").
+    ``lines_are_paragraphs``: a line break starts a new paragraph, as in pad exports
+    (Etherpad writes every line of the pad followed by ``<br>``).
     """
     with tempfile.TemporaryDirectory(prefix="proceedings-") as tmp:
         source = Path(tmp) / f"source{suffix}"
@@ -68,7 +77,7 @@ def parse(data: bytes, pandoc_format: str, suffix: str, shown: str, what: str) -
             reason = detail[0] if detail else f"code {done.returncode}"
             raise SourceError(f"{what} illisible (pandoc : {reason})", shown)
         tree = json.loads(done.stdout)
-        walker = _Walker(media_dir)
+        walker = _Walker(media_dir, lines_are_paragraphs)
         blocks = list(walker.blocks(tree.get("blocks", [])))
         meta = tree.get("meta", {})
         return Parsed(
@@ -77,8 +86,9 @@ def parse(data: bytes, pandoc_format: str, suffix: str, shown: str, what: str) -
 
 
 class _Walker:
-    def __init__(self, media_dir: Path) -> None:
+    def __init__(self, media_dir: Path, lines_are_paragraphs: bool = False) -> None:
         self.media_dir = media_dir
+        self.lines_are_paragraphs = lines_are_paragraphs
         self.media: list[Media] = []
         self._names: dict[str, str] = {}
 
@@ -133,12 +143,16 @@ class _Walker:
     def paragraph(
         self, inlines: list[Json], kind: str, depth: int, strong: bool = False
     ) -> Iterator[Block]:
-        spans: list[Span] = []
+        lines: list[list[Span]] = [[]]
         images: list[Block] = []
         for span in self.inlines(inlines, strong=strong, images=images):
-            spans.append(span)
-        if _has_text(tuple(spans)):
-            yield Block(kind, _merge(spans), level=max(depth, 0))
+            if span.text == "\n" and self.lines_are_paragraphs:
+                lines.append([])
+            else:
+                lines[-1].append(span)
+        for spans in lines:
+            if _has_text(tuple(spans)):
+                yield Block(kind, _merge(spans), level=max(depth, 0))
         yield from images
 
     def table(self, content: Json) -> Iterator[Block]:

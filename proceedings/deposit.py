@@ -1,0 +1,299 @@
+"""The deposit ("bilan de dépôt"): what was found in the drop folders, what was read, what
+was left out and why, per session, for the rapporteurs and the editor.
+
+``screen`` leaves out empty notes and notes whose content another note already has;
+``report`` gathers everything the deposit report shows; ``as_text`` prints it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from .errors import Diagnostic, Diagnostics, Severity
+from .model import Note, NoteContent, Synthesis
+from .readers import Found
+from .typography import french, ordinal
+
+FORMAT_NAMES = {
+    "markdown": "Markdown",
+    "texte": "texte",
+    "word": "Word",
+    "word-97": "Word 97-2003",
+    "libreoffice": "LibreOffice",
+    "rtf": "RTF",
+    "html": "page web",
+    "webvtt": "WebVTT",
+    "srt": "SubRip",
+    "whisper": "transcription horodatée",
+}
+
+
+def screen(notes: Iterable[Note], diag: Diagnostics) -> list[Note]:
+    """Notes worth publishing: not empty, and not a copy of a note already kept."""
+    kept: list[Note] = []
+    by_digest: dict[str, Note] = {}
+    for note in notes:
+        if note.words == 0 and not note.media:
+            diag.warning("note vide (aucun texte), ignorée", note.shown)
+            continue
+        if note.digest and note.digest in by_digest:
+            diag.warning(
+                f"contenu identique à {by_digest[note.digest].shown}, doublon ignoré", note.shown
+            )
+            continue
+        if note.digest:
+            by_digest[note.digest] = note
+        kept.append(note)
+    return kept
+
+
+@dataclass(frozen=True, slots=True)
+class FileLine:
+    """One file of the drop folder, as the deposit report shows it."""
+
+    path: str  # relative to the event folder
+    format: str
+    status: str  # "lu", "ignoré", "erreur", "vide", "doublon", "hors session"
+    words: int = 0
+    rapporteur: str = ""
+    statut: str = ""
+    speakers: tuple[str, ...] = ()  # everyone who speaks, as published
+    unknown: tuple[str, ...] = ()  # named speakers the programme does not list
+    conversions: tuple[str, ...] = ()
+    quotes: int = 0
+    proposals: int = 0
+    problems: tuple[str, ...] = ()  # the messages about this file
+
+
+@dataclass(frozen=True, slots=True)
+class SessionLine:
+    id: str
+    titre: str
+    groups: tuple[tuple[str, tuple[FileLine, ...]], ...]  # (group title or "", files)
+
+    @property
+    def files(self) -> tuple[FileLine, ...]:
+        return tuple(f for _, files in self.groups for f in files)
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """Everything the deposit report says."""
+
+    event: str
+    folder: str
+    sessions: tuple[SessionLine, ...]
+    unplaced: tuple[FileLine, ...]  # files read or failing that belong to no session
+    skipped: tuple[FileLine, ...]  # debris and formats that are not read
+    errors: int
+    warnings: int
+    general: tuple[str, ...] = field(default_factory=tuple)  # problems with no file
+
+    @property
+    def notes(self) -> int:
+        return sum(1 for s in self.sessions for f in s.files if f.status == "lu")
+
+    @property
+    def words(self) -> int:
+        return sum(f.words for s in self.sessions for f in s.files if f.status == "lu")
+
+    @property
+    def empty_sessions(self) -> tuple[SessionLine, ...]:
+        return tuple(s for s in self.sessions if not any(f.status == "lu" for f in s.files))
+
+
+def report(
+    folder: str, found: list[Found], notes: list[Note], synthesis: Synthesis, diag: Diagnostics
+) -> Report:
+    """The deposit report of an event folder, from what the build stages produced."""
+    problems: dict[str, list[Diagnostic]] = {}
+    general: list[str] = []
+    for d in diag:
+        if d.path and d.path in {f.shown for f in found}:
+            problems.setdefault(d.path, []).append(d)
+        elif d.path is None or not any(d.path.startswith(f.shown) for f in found):
+            general.append(str(d))
+    read = {n.shown: n for n in notes}
+    placed: dict[str, tuple[str, str, NoteContent]] = {}
+    for content in synthesis.sessions:
+        for group in content.groups:
+            title = group.titre if group.id or content.session.restitution else ""
+            for nc in group.notes:
+                placed[nc.note.shown] = (content.session.id, title, nc)
+
+    lines: dict[str, FileLine] = {}
+    for f in found:
+        if f.reader is None:
+            continue
+        file_problems = problems.get(f.shown, [])
+        messages = tuple(_message(d) for d in file_problems)
+        fmt = FORMAT_NAMES.get(f.path.suffix.lower().lstrip("."), f.path.suffix.lstrip("."))
+        if f.shown in placed:
+            lines[f.shown] = _read_line(f, placed[f.shown][2], messages)
+        elif f.shown in read:
+            note = read[f.shown]
+            status = (
+                "vide"
+                if any("note vide" in m for m in messages)
+                else "doublon"
+                if any("doublon" in m for m in messages)
+                else "hors session"
+            )
+            lines[f.shown] = FileLine(
+                f.rel,
+                FORMAT_NAMES.get(note.format, note.format),
+                status,
+                note.words,
+                problems=messages,
+            )
+        else:
+            lines[f.shown] = FileLine(f.rel, fmt, "erreur", problems=messages)
+
+    sessions = []
+    for content in synthesis.sessions:
+        groups: dict[str, list[FileLine]] = {}
+        for shown, (session_id, title, _nc) in placed.items():
+            if session_id == content.session.id:
+                groups.setdefault(title, []).append(lines[shown])
+        for line in lines.values():
+            if (
+                line.status in ("vide", "doublon", "erreur")
+                and _folder_of(line) == content.session.id
+            ):
+                groups.setdefault("", []).append(line)
+        ordered = sorted(groups.items(), key=lambda kv: (kv[0] != "", _group_rank(content, kv[0])))
+        sessions.append(
+            SessionLine(
+                content.session.id,
+                content.session.titre,
+                tuple((t, tuple(sorted(fl, key=lambda x: x.path))) for t, fl in ordered),
+            )
+        )
+    session_ids = {s.id for s in sessions}
+    unplaced = tuple(
+        line
+        for line in lines.values()
+        if line.status in ("hors session", "vide", "doublon", "erreur")
+        and _folder_of(line) not in session_ids
+    )
+    skipped = tuple(
+        FileLine(f.rel, f.path.suffix.lstrip(".") or "—", "ignoré", problems=(f.skipped,))
+        for f in found
+        if f.reader is None
+    )
+    return Report(
+        event=f"{ordinal(synthesis.event.edition, plain=True)} {synthesis.event.titre}",
+        folder=folder,
+        sessions=tuple(sessions),
+        unplaced=unplaced,
+        skipped=skipped,
+        errors=sum(1 for d in diag if d.severity is Severity.ERROR),
+        warnings=sum(1 for d in diag if d.severity is Severity.WARNING),
+        general=tuple(general),
+    )
+
+
+def _read_line(f: Found, nc: NoteContent, messages: tuple[str, ...]) -> FileLine:
+    note = nc.note
+    speakers = tuple(s.name for s in nc.speakers)
+    unknown = tuple(s.name for s in nc.speakers if s.person is None and not s.anonymous)
+    return FileLine(
+        path=f.rel,
+        format=FORMAT_NAMES.get(note.format, note.format),
+        status="lu",
+        words=note.words,
+        rapporteur=note.meta.rapporteur,
+        statut=note.meta.statut.value if note.meta.statut else "",
+        speakers=speakers,
+        unknown=unknown,
+        conversions=note.conversions,
+        quotes=len(nc.quotes),
+        proposals=len(nc.proposals),
+        problems=messages,
+    )
+
+
+def _folder_of(line: FileLine) -> str:
+    return line.path.split("/", 1)[0] if "/" in line.path else ""
+
+
+def _group_rank(content: object, title: str) -> int:
+    groups = getattr(content, "groups", ())
+    return next((i for i, g in enumerate(groups) if g.titre == title), len(groups))
+
+
+def _message(d: Diagnostic) -> str:
+    where = f"ligne {d.line} : " if d.line else ""
+    label = "avertissement : " if d.severity is Severity.WARNING else "erreur : "
+    return f"{label}{where}{d.message}"
+
+
+# -- text ------------------------------------------------------------------------------------
+
+
+def as_text(r: Report) -> str:
+    """The deposit report as the terminal shows it."""
+    out = [
+        f"Bilan de dépôt — {french(r.event)}",
+        f"Dossier {r.folder} : {_n(r.notes, 'note lue', 'notes lues')}, "
+        f"{_n(r.words, 'mot', 'mots')}, {_n(r.errors, 'erreur', 'erreurs')}, "
+        f"{_n(r.warnings, 'avertissement', 'avertissements')}.",
+        "",
+    ]
+    for s in r.sessions:
+        read = [f for f in s.files if f.status == "lu"]
+        out.append(
+            f"■ {french(s.titre)} [{s.id}] — {_n(len(read), 'note', 'notes')}, "
+            f"{_n(sum(f.words for f in read), 'mot', 'mots')}"
+        )
+        if not s.files:
+            out.append("    aucune note déposée")
+        for title, files in s.groups:
+            if title:
+                out.append(f"  {french(title)}")
+            for f in files:
+                out.extend(_file_text(f))
+        out.append("")
+    if r.unplaced:
+        out.append("■ Fichiers sans session")
+        for f in r.unplaced:
+            out.extend(_file_text(f))
+        out.append("")
+    out.append("Sessions sans note : " + (", ".join(s.id for s in r.empty_sessions) or "aucune"))
+    if r.skipped:
+        out.append("Fichiers ignorés :")
+        out.extend(f"    {f.path} — {f.problems[0]}" for f in r.skipped)
+    for message in r.general:
+        out.append(message)
+    return "\n".join(out) + "\n"
+
+
+def _file_text(f: FileLine) -> list[str]:
+    head = f"    {f.path} — {f.format}"
+    if f.status == "lu":
+        head += f", {_n(f.words, 'mot', 'mots')}"
+        if f.rapporteur:
+            head += f", rapporteur : {f.rapporteur}"
+        if f.statut:
+            head += f", {f.statut}"
+    else:
+        head += f" — {f.status.upper()}"
+    lines = [head]
+    if f.speakers:
+        lines.append(f"        intervenants : {', '.join(f.speakers)}")
+    if f.unknown:
+        lines.append(f"        absents du programme : {', '.join(f.unknown)}")
+    if f.quotes or f.proposals:
+        lines.append(
+            f"        {_n(f.quotes, 'citation', 'citations')}, "
+            f"{_n(f.proposals, 'proposition', 'propositions')}"
+        )
+    if f.conversions:
+        lines.append(f"        conversions : {', '.join(f.conversions)}")
+    lines.extend(f"        {p}" for p in f.problems)
+    return lines
+
+
+def _n(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count <= 1 else many}"
