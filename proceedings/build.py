@@ -21,10 +21,10 @@ REPORT = "bilan-depot.html"
 
 @dataclass(frozen=True, slots=True)
 class Collected:
-    """The event folder read: its files, the notes kept, and the notes structured."""
+    """The event folder read: its files, every note read, and the notes kept, structured."""
 
     found: tuple[Found, ...]
-    notes: tuple[Note, ...]
+    notes: tuple[Note, ...]  # read, before empty notes and duplicates are left out
     synthesis: Synthesis
 
 
@@ -41,9 +41,10 @@ def collect(event_dir: Path, diag: Diagnostics) -> Collected:
     event, warnings = load_programme(programme, programme.as_posix())
     diag.extend(warnings)
     found = discover(event_dir, diag)
-    notes = deposit.screen((n for f in found if (n := read_or_report(f, diag))), diag)
-    synthesis = Synthesis(event=event, sessions=assign(notes, event, diag))
-    return Collected(tuple(found), tuple(notes), synthesis)
+    read = [n for f in found if (n := read_or_report(f, diag))]
+    kept = deposit.screen(read, diag)
+    synthesis = Synthesis(event=event, sessions=assign(kept, event, diag))
+    return Collected(tuple(found), tuple(read), synthesis)
 
 
 def check(

@@ -15,6 +15,7 @@ suggest the closest names for a label that matches nobody.
 
 from __future__ import annotations
 
+import copy
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -393,12 +394,27 @@ class Directory:
                 # A key two people share (a common surname) resolves to nobody.
                 self._keys[key] = person if key not in self._keys else None
         self._full = {fold(p.nom): p for p in self.people}
+        self._declared: dict[str, str] = {}  # participants a note's header declares
+
+    def for_note(self, declared: tuple[str, ...]) -> Directory:
+        """This directory, also knowing the participants a note declares in its header
+        (``intervenants:``), by full name, first name or surname."""
+        if not declared:
+            return self
+        other = copy.copy(self)
+        other._declared = {}
+        for name in declared:
+            words = fold(name).split()
+            for key in {fold(name), words[0], words[-1]} if words else ():
+                other._declared.setdefault(key, name)
+        return other
 
     def lookup(self, label: str) -> Person | None:
         return self._keys.get(fold(label.split(",", 1)[0]))
 
     def knows(self, label: str) -> bool:
-        return self.lookup(label) is not None
+        key = fold(label.split(",", 1)[0])
+        return self.lookup(label) is not None or key in self._declared
 
     def resolve(self, label: str) -> Speaker:
         name = label.split(",", 1)[0].strip()
@@ -414,6 +430,8 @@ class Directory:
         person = self.lookup(name)
         if person is not None:
             return Speaker(label, person.nom, person)
+        if (declared := self._declared.get(fold(name))) is not None:
+            return Speaker(label, declared)
         if is_description(name) or _ROLE_ALONE.match(name):
             return Speaker(label, name[:1].upper() + name[1:], anonymous=True)
         return Speaker(label, name)

@@ -48,6 +48,7 @@ _QUOTED = re.compile(r"«\s*([^«»]+?)\s*»")
 _ATTRIBUTION = re.compile(r"^(.*?[».!?…])\s*[(\[]([^()\[\]]{2,120})[)\]]\s*$", re.DOTALL)
 _DASH_ATTRIBUTION = re.compile(r"^(.*?[».!?…])\s*[—–-]\s*([^—–]{2,80})$", re.DOTALL)
 _MIN_QUOTE_WORDS = 4
+TRANSCRIPTS = frozenset({"webvtt", "srt", "whisper"})
 
 
 def assign(notes: list[Note], event: Event, diag: Diagnostics) -> tuple[SessionContent, ...]:
@@ -101,7 +102,8 @@ def _session_of(note: Note, event: Event, diag: Diagnostics) -> str | None:
 def _groups(session: Session, notes: list[NoteContent], diag: Diagnostics) -> tuple[Group, ...]:
     """Session-level notes first, then workshops in programme order, then other folders."""
     buckets: dict[str, list[NoteContent]] = {}
-    for content in sorted(notes, key=lambda n: n.note.path):
+    # Within a group, the rapporteurs' notes come before the transcripts of recordings.
+    for content in sorted(notes, key=lambda n: (n.note.format in TRANSCRIPTS, n.note.path)):
         folder = content.note.folder
         sub = folder[1] if len(folder) > 1 and folder[0] == session.id else ""
         buckets.setdefault(sub, []).append(content)
@@ -183,8 +185,9 @@ class _Builder:
 
 def structure(note: Note, directory: Directory, diag: Diagnostics) -> NoteContent:
     """Speaker turns, quotes and proposals of one note."""
+    directory = directory.for_note(note.meta.intervenants)
     b = _Builder(note, directory)
-    for block in note.blocks:
+    for block in _dense_headings(note.blocks):
         if block.kind == "heading":
             b.close()
             if b.heading_speaker and block.level <= b.heading_speaker[1]:
@@ -212,6 +215,14 @@ def structure(note: Note, directory: Directory, diag: Diagnostics) -> NoteConten
     content = NoteContent(note, tuple(b.items), tuple(b.quotes), tuple(b.proposals))
     _check_speakers(content, directory, diag)
     return content
+
+
+def _dense_headings(blocks: tuple[Block, ...]) -> list[Block]:
+    """Heading levels renumbered 1, 2, 3… in the order of depth the note uses, so that a
+    Word file that starts at « Titre 2 » or skips a level nests like any other note."""
+    levels = sorted({b.level for b in blocks if b.kind == "heading"})
+    rank = {level: i for i, level in enumerate(levels, start=1)}
+    return [replace(b, level=rank[b.level]) if b.kind == "heading" else b for b in blocks]
 
 
 def _label(block: Block, directory: Directory) -> tuple[Speaker | None, Block]:

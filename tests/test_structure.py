@@ -257,3 +257,19 @@ def test_a_misspelt_programme_name_is_a_warning(tmp_path: Path) -> None:
         "« Hélène Valadde » absent du programme ; le plus proche : « Hélène VALADE » "
         "(ajoutez une graphie dans « alias » si c’est la même personne)"
     ]
+
+
+def test_participants_declared_in_the_header(tmp_path: Path) -> None:
+    content = structured(
+        tmp_path,
+        (
+            "---\nintervenants: [Claire Morvan, Paul Roy]\ndate: 2019-06-26\n---\n"
+            "Claire : Bonjour.\n\nRoy : Bonsoir.\n"
+        ),
+    )
+    assert content.note.meta.intervenants == ("Claire Morvan", "Paul Roy")
+    assert str(content.note.meta.date) == "2019-06-26"
+    assert turns(content) == [
+        ("Claire Morvan", False, False, "Bonjour."),
+        ("Paul Roy", False, False, "Bonsoir."),
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 from enum import Enum
@@ -15,7 +16,7 @@ from ..model import FrontMatter, NoteStatus, NoteType
 
 E = TypeVar("E", bound=Enum)
 
-FIELDS = ("session", "rapporteur", "type", "statut")
+FIELDS = ("session", "rapporteur", "type", "statut", "date", "intervenants")
 _FENCE = re.compile(r"^---[ \t]*$")
 _CLOSE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 
@@ -76,11 +77,32 @@ def read_header(text: str, shown: str, diag: Diagnostics) -> tuple[FrontMatter, 
             return None
 
     session, rapporteur = data.get("session"), data.get("rapporteur")
+    date = data.get("date")
+    if date not in (None, "") and not isinstance(date, dt.date):
+        try:
+            date = dt.date.fromisoformat(str(date).strip())
+        except ValueError:
+            diag.warning(
+                f"date « {date} » invalide, ignorée (attendu AAAA-MM-JJ)", shown, line_of("date")
+            )
+            date = None
+    if isinstance(date, dt.datetime):
+        date = date.date()
+    declared = data.get("intervenants")
+    if isinstance(declared, str):
+        declared = [n for n in re.split(r"[,;\n]", declared)]
+    if declared is not None and not isinstance(declared, list):
+        diag.warning(
+            "intervenants : attendu une liste de noms, ignoré", shown, line_of("intervenants")
+        )
+        declared = None
     meta = FrontMatter(
         session=str(session).strip() if session not in (None, "") else None,
         rapporteur=str(rapporteur).strip() if rapporteur else "",
         type=choice("type", NoteType),
         statut=choice("statut", NoteStatus),
+        date=date or None,
+        intervenants=tuple(str(n).strip() for n in declared or () if str(n).strip()),
         session_line=line_of("session") or 0,
     )
     return meta, "\n".join(lines[end + 1 :]), end + 1

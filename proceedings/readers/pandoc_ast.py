@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -22,6 +23,7 @@ from ..errors import SourceError
 from ..model import Block, Media, Span
 
 Json = Any
+_GLYPH = re.compile(r"^[•◦▪▫‣●○■□–-]\s+")
 
 
 @dataclass(slots=True)
@@ -151,8 +153,15 @@ class _Walker:
             else:
                 lines[-1].append(span)
         for spans in lines:
-            if _has_text(tuple(spans)):
-                yield Block(kind, _merge(spans), level=max(depth, 0))
+            merged = _merge(spans)
+            if not _has_text(merged):
+                continue
+            if kind == "paragraph" and merged and (m := _GLYPH.match(merged[0].text)):
+                # a bullet typed by hand ("• ", "– "), as RTF and many Word files have
+                rest = (Span(merged[0].text[m.end() :], merged[0].strong, merged[0].emph),)
+                yield Block("item", _merge([*rest, *merged[1:]]), level=0)
+            else:
+                yield Block(kind, merged, level=max(depth, 0))
         yield from images
 
     def table(self, content: Json) -> Iterator[Block]:
