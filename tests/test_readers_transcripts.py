@@ -45,7 +45,9 @@ Paul: Bonjour Claire.
 WORDS = "\r\n".join(
     f"{i + 1}\r\n00:00:{i:02d},000 --> 00:00:{i:02d},900\r\n{'[SPEAKER_00]: ' if i == 0 else ''}"
     f"{word}\r\n"
-    for i, word in enumerate("On se sent moins seuls. Et ça fait du bien.".split())
+    for i, word in enumerate(
+        ["On", "se", "sent", "moins", "seuls.", "Et", "ça", "fait", "du", "bien."]
+    )
 )
 
 
