@@ -275,3 +275,34 @@ def test_rtf_that_is_not_rtf() -> None:
     assert str(info.value) == (
         "ev/note.rtf:1: ce fichier n’est pas au format RTF (en-tête « {\\rtf » absent)"
     )
+
+
+def test_odt_tracked_changes_are_accepted(tmp_path: Path) -> None:
+    """An insertion kept, a deletion dropped, as LibreOffice records them in content.xml."""
+    original = pandoc_file(tmp_path, "odt", ".odt", "La commune XX le service.\n")
+    region = (
+        '<text:tracked-changes><text:changed-region text:id="ct1"><text:deletion>'
+        "<office:change-info><dc:creator>R</dc:creator><dc:date>2019-06-27T10:00:00"
+        "</dc:date></office:change-info><text:p>refuse de financer</text:p></text:deletion>"
+        '</text:changed-region><text:changed-region text:id="ct2"><text:insertion>'
+        "<office:change-info><dc:creator>R</dc:creator><dc:date>2019-06-27T10:00:00"
+        "</dc:date></office:change-info></text:insertion></text:changed-region>"
+        "</text:tracked-changes>"
+    )
+    changed = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(original)) as src, zipfile.ZipFile(changed, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "content.xml":
+                xml = data.decode("utf-8").replace("<office:text>", "<office:text>" + region, 1)
+                xml = xml.replace(
+                    "XX", '<text:change text:change-id="ct1"/><text:change-start '
+                    'text:change-id="ct2"/>finance désormais<text:change-end '
+                    'text:change-id="ct2"/>')
+                if 'xmlns:dc="' not in xml[:2000]:
+                    xml = xml.replace("<office:document-content ", '<office:document-content '
+                                      'xmlns:dc="http://purl.org/dc/elements/1.1/" ', 1)
+                data = xml.encode("utf-8")
+            dst.writestr(info, data)
+    note = read(office.read_odt, changed.getvalue(), "note.odt")
+    assert [b.text for b in note.blocks] == ["La commune finance désormais le service."]
