@@ -74,53 +74,26 @@ def _parser() -> argparse.ArgumentParser:
         add_help=False,
         description="Construit la synthèse (DOCX, PDF, HTML) d’un dossier d’événement.",
     )
-    _common(b)
-    b.add_argument(
-        "--sortie",
-        metavar="DIR",
-        type=Path,
-        default=Path("output"),
-        help="dossier des documents produits (défaut : output)",
-    )
+    _common(b, "dossier des documents produits (défaut : output)")
     b.add_argument(
         "--formats",
         metavar="LISTE",
         default=",".join(FORMATS),
         help="formats séparés par des virgules parmi docx, pdf, html (défaut : tous)",
     )
-    b.add_argument(
-        "--gabarits",
-        metavar="DIR",
-        type=Path,
-        default=TEMPLATES,
-        help="dossier des gabarits (défaut : templates du projet)",
-    )
 
     c = commands.add_parser(
         "check",
-        help="vérifie le dépôt des notes sans rien produire",
+        help="bilan du dépôt des notes, sans construire la synthèse",
         add_help=False,
-        description="Lit le programme et les notes et signale les problèmes, sans rien produire.",
+        description="Lit le programme et les notes, affiche le bilan de dépôt et l’écrit "
+        "dans bilan-depot.html, sans construire la synthèse.",
     )
-    _common(c)
-    c.add_argument(
-        "--sortie",
-        metavar="DIR",
-        type=Path,
-        default=Path("output"),
-        help="dossier où écrire bilan-depot.html (défaut : output)",
-    )
-    c.add_argument(
-        "--gabarits",
-        metavar="DIR",
-        type=Path,
-        default=TEMPLATES,
-        help="dossier des gabarits (défaut : templates du projet)",
-    )
+    _common(c, "dossier où écrire bilan-depot.html (défaut : output)")
     return parser
 
 
-def _common(p: argparse.ArgumentParser) -> None:
+def _common(p: argparse.ArgumentParser, output_help: str) -> None:
     p.add_argument("-h", "--help", action="help", help="affiche cette aide et quitte")
     p.add_argument(
         "dossier",
@@ -138,6 +111,14 @@ def _common(p: argparse.ArgumentParser) -> None:
         action="store_true",
         default=argparse.SUPPRESS,
         help="affiche la trace Python complète en cas d’erreur interne",
+    )
+    p.add_argument("--sortie", metavar="DIR", type=Path, default=Path("output"), help=output_help)
+    p.add_argument(
+        "--gabarits",
+        metavar="DIR",
+        type=Path,
+        default=TEMPLATES,
+        help="dossier des gabarits (défaut : templates du projet)",
     )
 
 

@@ -76,18 +76,21 @@ def render(synthesis: Synthesis, templates: Path) -> str:
         "example_notice": EXAMPLE_NOTICE if event.exemple else "",
         "footnotes": _footnotes(event),
     }
+    return _render(env, MASTER_TEMPLATE, context, templates)
+
+
+def _render(env: jinja2.Environment, name: str, context: dict[str, Any], templates: Path) -> str:
+    """Render a template; an error in it names the template file and its line."""
     try:
-        return env.get_template(MASTER_TEMPLATE).render(context)
+        return env.get_template(name).render(context)
     except jinja2.TemplateSyntaxError as exc:
         raise ProceedingsError(
-            f"gabarit invalide : {exc.message}",
-            str(templates / (exc.name or MASTER_TEMPLATE)),
-            exc.lineno,
+            f"gabarit invalide : {exc.message}", str(templates / (exc.name or name)), exc.lineno
         ) from None
     except jinja2.TemplateNotFound as exc:
         raise ProceedingsError(f"gabarit « {exc.name} » introuvable", str(templates)) from None
     except jinja2.UndefinedError as exc:
-        raise ProceedingsError(f"gabarit invalide : {exc.message}", str(templates)) from None
+        raise ProceedingsError(f"gabarit invalide : {exc.message}", str(templates / name)) from None
 
 
 # -- filters ------------------------------------------------------------------------------
@@ -299,13 +302,4 @@ def render_report(report: Any, templates: Path) -> str:
         lstrip_blocks=True,
     )
     env.filters["french"] = french
-    try:
-        return env.get_template(REPORT_TEMPLATE).render(report=report)
-    except jinja2.TemplateSyntaxError as exc:
-        raise ProceedingsError(
-            f"gabarit invalide : {exc.message}",
-            str(templates / (exc.name or REPORT_TEMPLATE)),
-            exc.lineno,
-        ) from None
-    except jinja2.TemplateNotFound as exc:
-        raise ProceedingsError(f"gabarit « {exc.name} » introuvable", str(templates)) from None
+    return _render(env, REPORT_TEMPLATE, {"report": report}, templates)

@@ -296,12 +296,17 @@ def test_odt_tracked_changes_are_accepted(tmp_path: Path) -> None:
             if info.filename == "content.xml":
                 xml = data.decode("utf-8").replace("<office:text>", "<office:text>" + region, 1)
                 xml = xml.replace(
-                    "XX", '<text:change text:change-id="ct1"/><text:change-start '
+                    "XX",
+                    '<text:change text:change-id="ct1"/><text:change-start '
                     'text:change-id="ct2"/>finance désormais<text:change-end '
-                    'text:change-id="ct2"/>')
+                    'text:change-id="ct2"/>',
+                )
                 if 'xmlns:dc="' not in xml[:2000]:
-                    xml = xml.replace("<office:document-content ", '<office:document-content '
-                                      'xmlns:dc="http://purl.org/dc/elements/1.1/" ', 1)
+                    xml = xml.replace(
+                        "<office:document-content ",
+                        '<office:document-content xmlns:dc="http://purl.org/dc/elements/1.1/" ',
+                        1,
+                    )
                 data = xml.encode("utf-8")
             dst.writestr(info, data)
     note = read(office.read_odt, changed.getvalue(), "note.odt")
