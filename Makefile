@@ -18,7 +18,7 @@ comma   := ,
 OUTPUTS := $(OUT)/synthese.md $(foreach f,$(subst $(comma), ,$(FORMATS)),$(OUT)/synthese.$(f))
 
 .DEFAULT_GOAL := all
-.PHONY: all build check test lint clean distclean help setup lock
+.PHONY: all build check test lint clean distclean help setup lock bench-motscles
 
 all: build ## Installe si besoin, puis construit la synthèse de démonstration (DOCX, PDF, HTML)
 
@@ -34,16 +34,19 @@ build: $(INSTALLED)
 	  mv "$(STAMP).nouveau" "$(STAMP)"; \
 	fi
 
-check: $(INSTALLED) ## Bilan du dépôt des notes, sans rien produire
+check: $(INSTALLED) ## Bilan du dépôt des notes (affiché, et écrit dans output/bilan-depot.html)
 	$(PY) -m proceedings check "$(EVENT)"
 
 test: $(INSTALLED) ## Lance les tests
 	$(PY) -m pytest -q
 
 lint: $(INSTALLED) ## Vérifie le style (ruff) et les types (mypy)
-	$(VENV)/bin/ruff check proceedings tests scripts
-	$(VENV)/bin/ruff format --check proceedings tests scripts
+	$(VENV)/bin/ruff check proceedings tests scripts bench
+	$(VENV)/bin/ruff format --check proceedings tests scripts bench
 	$(VENV)/bin/mypy
+
+bench-motscles: $(INSTALLED) ## Mesure les mots-clés (qualité, vitesse) ; écrit docs/mots-cles.md
+	$(PY) bench/motscles.py
 
 setup: $(INSTALLED) ## Crée .venv et installe les dépendances épinglées
 
@@ -52,7 +55,7 @@ $(INSTALLED): pyproject.toml requirements.lock
 	  echo "Python 3.11 ou plus récent est nécessaire (trouvé : $$($(PYTHON) --version 2>&1))." \
 	       "Indiquez-le avec : make PYTHON=python3.12"; exit 1; }
 	@[ -x "$(PY)" ] || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev,bench]'
 	@touch $@
 
 clean: ## Supprime les documents produits (output/)
@@ -63,7 +66,7 @@ distclean: clean ## Supprime aussi l’environnement Python (.venv)
 
 help: ## Affiche cette aide
 	@echo "Cibles disponibles :"
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z]+):.*## (.*)/  make \1\t\2/' | expand -t 20
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  make %-16s %s\n", $$1, $$2 }'
 	@echo "Variables : EVENT=$(EVENT)  OUT=$(OUT)  FORMATS=$(FORMATS)  PYTHON=$(PYTHON)"
 
 lock: $(INSTALLED) ## Régénère requirements.lock depuis l’environnement installé

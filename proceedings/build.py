@@ -7,16 +7,19 @@ from pathlib import Path
 
 from . import deposit, export
 from .errors import Diagnostics
-from .model import Event, Note, Synthesis
+from .model import Event, Note, Synthesis, Tags
 from .programme import load_programme
 from .readers import PROGRAMME_FILE, Found, discover, read_or_report
 from .render import EXAMPLE_NOTICE, heure, plain, render, render_report
 from .structure import assign
+from .tagging import Analyser, Cache, rules, tag
 from .typography import french, ordinal
+from .vocabulary import load_vocabulary
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 MASTER = "synthese.md"
 REPORT = "bilan-depot.html"
+CACHE = ".cache/analyses"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +55,8 @@ def check(
 ) -> deposit.Report:
     """The deposit report, written to ``out/bilan-depot.html``."""
     collected = collect(event_dir, diag)
-    report = _report(event_dir, collected, diag)
+    vocabulary = load_vocabulary(templates, event_dir, diag)
+    report = _report(event_dir, collected, diag, rules(vocabulary))
     export.write_text(out / REPORT, render_report(report, templates))
     return report
 
@@ -63,17 +67,22 @@ def build(
     formats: tuple[str, ...],
     diag: Diagnostics,
     templates: Path = TEMPLATES,
+    analyser: Analyser | None = None,
 ) -> BuildResult:
     collected = collect(event_dir, diag)
     synthesis = collected.synthesis
     event = synthesis.event
+    if analyser is None:
+        vocabulary = load_vocabulary(templates, event_dir, diag)
+        analyser = Analyser(vocabulary, Cache(out / CACHE))
+    tags = tag(synthesis, analyser)
     master = out / MASTER
     export.write_media(synthesis.notes, out)
-    export.write_text(master, render(synthesis, templates))
+    export.write_text(master, render(synthesis, tags, templates))
     outputs = [master]
     if "docx" in formats:
         target = out / "synthese.docx"
-        export.to_docx(master, target, templates, event, _docx_meta(event))
+        export.to_docx(master, target, templates, event, _docx_meta(event, tags))
         outputs.append(target)
     if "pdf" in formats:
         target = out / "synthese.pdf"
@@ -83,23 +92,27 @@ def build(
         target = out / "synthese.html"
         export.to_html(master, target, templates, event)
         outputs.append(target)
-    report = _report(event_dir, collected, diag)
+    outputs += export.write_tags(tags, synthesis, out)
+    report = _report(event_dir, collected, diag, tags.rules)
     export.write_text(out / REPORT, render_report(report, templates))
     outputs.append(out / REPORT)
     return BuildResult(synthesis, report, tuple(outputs))
 
 
-def _report(event_dir: Path, collected: Collected, diag: Diagnostics) -> deposit.Report:
+def _report(
+    event_dir: Path, collected: Collected, diag: Diagnostics, keyword_rules: tuple[str, ...]
+) -> deposit.Report:
     return deposit.report(
         event_dir.as_posix(),
         list(collected.found),
         list(collected.notes),
         collected.synthesis,
         diag,
+        keyword_rules,
     )
 
 
-def _docx_meta(event: Event) -> export.DocxMeta:
+def _docx_meta(event: Event, tags: Tags) -> export.DocxMeta:
     title = plain(f"{ordinal(event.edition, plain=True)} {event.titre}")
     cover = [
         ("Couverture détails", f"{ordinal(event.edition, plain=True)} édition"),
@@ -113,4 +126,5 @@ def _docx_meta(event: Event) -> export.DocxMeta:
         title=f"{title} — {plain(event.theme)}",
         subject=plain(event.theme),
         cover=tuple((style, french(text)) for style, text in cover),
+        keywords=tuple(t.label for t in (*tags.themes[:8], *tags.keyphrases[:8])),
     )

@@ -7,15 +7,19 @@ had errors (or warnings with --strict), 2 bad usage.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import deposit
+from . import deposit, export
 from .build import REPORT, TEMPLATES, build, check
-from .errors import Diagnostics, ProceedingsError, ProgrammeError
+from .errors import Diagnostics, ProceedingsError, ProgrammeError, SourceError
 from .export import FORMATS
+from .readers.decode import decode
+from .tagging import Analyser, keyphrases_of_texts
+from .vocabulary import Vocabulary
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
@@ -90,6 +94,33 @@ def _parser() -> argparse.ArgumentParser:
         "dans bilan-depot.html, sans construire la synthèse.",
     )
     _common(c, "dossier où écrire bilan-depot.html (défaut : output)")
+
+    k = commands.add_parser(
+        "motscles",
+        help="mots-clés de chaque fichier .txt d’un dossier",
+        add_help=False,
+        description="Classe les mots-clés de chaque fichier .txt du DOSSIER (chaque texte "
+        "comparé aux autres) et écrit {identifiant: [mots-clés, du meilleur au moins bon]} "
+        "en JSON ; l’identifiant est le nom du fichier sans .txt.",
+    )
+    k.add_argument("-h", "--help", action="help", help="affiche cette aide et quitte")
+    k.add_argument("dossier", metavar="DOSSIER", type=Path, help="dossier des fichiers .txt")
+    k.add_argument(
+        "--top",
+        type=int,
+        default=10,
+        metavar="N",
+        help="nombre de mots-clés par texte (défaut : 10)",
+    )
+    k.add_argument(
+        "--json", type=Path, required=True, metavar="FICHIER", help="fichier JSON à écrire"
+    )
+    k.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="affiche la trace Python complète en cas d’erreur interne",
+    )
     return parser
 
 
@@ -130,8 +161,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     diag = Diagnostics()
     try:
         if not args.dossier.is_dir():
-            print(f"{args.dossier} : dossier d’événement introuvable", file=sys.stderr)
+            print(f"{args.dossier} : dossier introuvable", file=sys.stderr)
             return EXIT_USAGE
+        if args.commande == "motscles":
+            return _keyphrases(args)
         if args.commande == "build":
             formats = tuple(f.strip().lower() for f in args.formats.split(",") if f.strip())
             unknown = [f for f in formats if f not in FORMATS]
@@ -177,6 +210,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(_summary(diag, args.strict), file=sys.stderr)
         return EXIT_INPUT
     return EXIT_OK
+
+
+def _keyphrases(args: argparse.Namespace) -> int:
+    """Each .txt file of a folder ranked on its own, contrasted with the others."""
+    files = sorted(args.dossier.glob("*.txt"))
+    if not files:
+        print(f"{args.dossier} : aucun fichier .txt", file=sys.stderr)
+        return EXIT_USAGE
+    if args.top < 1:
+        print("--top : attendu un nombre entier positif", file=sys.stderr)
+        return EXIT_USAGE
+    texts, ids = [], []
+    for path in files:
+        try:
+            texts.append(decode(path.read_bytes(), str(path))[0])
+            ids.append(path.stem)
+        except SourceError as exc:
+            print(f"{exc}, fichier ignoré", file=sys.stderr)
+    analyser = Analyser(Vocabulary(()), meeting=False)
+    ranked = keyphrases_of_texts(texts, analyser, args.top)
+    document = json.dumps(dict(zip(ids, ranked, strict=True)), ensure_ascii=False, indent=1)
+    export.write_text(args.json, document + "\n")
+    print(f"{len(ids)} textes, mots-clés écrits dans {args.json}")
+    return EXIT_INPUT if len(ids) < len(files) else EXIT_OK
 
 
 def _report(diag: Diagnostics) -> None:

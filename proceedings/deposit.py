@@ -89,6 +89,7 @@ class Report:
     errors: int
     warnings: int
     general: tuple[str, ...] = field(default_factory=tuple)  # problems with no file
+    keyword_rules: tuple[str, ...] = ()  # the editor's keyword overrides and their effect
 
     @property
     def notes(self) -> int:
@@ -104,7 +105,12 @@ class Report:
 
 
 def report(
-    folder: str, found: list[Found], notes: list[Note], synthesis: Synthesis, diag: Diagnostics
+    folder: str,
+    found: list[Found],
+    notes: list[Note],
+    synthesis: Synthesis,
+    diag: Diagnostics,
+    keyword_rules: tuple[str, ...] = (),
 ) -> Report:
     """The deposit report of an event folder, from what the build stages produced."""
     problems: dict[str, list[Diagnostic]] = {}
@@ -191,6 +197,7 @@ def report(
         errors=sum(1 for d in diag if d.severity is Severity.ERROR),
         warnings=sum(1 for d in diag if d.severity is Severity.WARNING),
         general=tuple(general),
+        keyword_rules=keyword_rules,
     )
 
 
@@ -264,6 +271,9 @@ def as_text(r: Report) -> str:
     if r.skipped:
         out.append("Fichiers ignorés :")
         out.extend(f"    {f.path} — {f.problems[0]}" for f in r.skipped)
+    if r.keyword_rules:
+        out.append("Mots-clés (mots-cles.yaml) :")
+        out.extend(f"    {rule}" for rule in r.keyword_rules)
     for message in r.general:
         out.append(message)
     return "\n".join(out) + "\n"

@@ -8,7 +8,10 @@ build leaves the previous document in place. Dates embedded in the files are fix
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import json
 import os
 import subprocess
 import tempfile
@@ -22,7 +25,7 @@ import pypandoc
 import typst
 
 from .errors import ConvertError
-from .model import Event, NoteContent
+from .model import Event, NoteContent, Synthesis, Tags
 from .render import media_path
 
 FORMATS = ("docx", "pdf", "html")
@@ -94,6 +97,7 @@ class DocxMeta:
     title: str
     subject: str
     cover: tuple[tuple[str, str], ...]  # (paragraph style, text) under the cover's date
+    keywords: tuple[str, ...] = ()
 
 
 def to_docx(master: Path, target: Path, templates: Path, event: Event, meta: DocxMeta) -> None:
@@ -240,6 +244,7 @@ def finish_docx(path: Path, event: Event, meta: DocxMeta) -> None:
     props = document.core_properties
     props.title = meta.title
     props.subject = meta.subject
+    props.keywords = ", ".join(meta.keywords)
     props.author = event.organisateur
     props.language = "fr-FR"
     props.created = when
@@ -259,3 +264,42 @@ def _insert_after(paragraph, text: str, style: str | None):  # type: ignore[no-u
     if style:
         new.style = style
     return new
+
+
+# -- tags ---------------------------------------------------------------------------------------
+
+TAG_COLUMNS = ("tag", "kind", "lemma", "count", "sessions", "notes")
+
+
+def write_tags(tags: Tags, synthesis: Synthesis, out: Path) -> list[Path]:
+    """``mots-cles.json`` and ``mots-cles.csv``: every tag with where it appears."""
+    rows = [
+        {
+            "tag": t.label,
+            "kind": t.kind,
+            "lemma": t.key,
+            "count": t.count,
+            "sessions": list(t.sessions),
+            "notes": list(t.notes),
+            **({"expansion": t.detail} if t.detail else {}),
+        }
+        for t in tags.all()
+    ]
+    document = {
+        "evenement": synthesis.event.titre,
+        "tags": rows,
+        "par_session": {sid: [t.label for t in ts] for sid, ts in tags.by_session.items()},
+        "themes_par_session": {
+            sid: [t.label for t in ts] for sid, ts in tags.themes_by_session.items()
+        },
+        "par_note": {path: [t.label for t in ts] for path, ts in tags.by_note.items()},
+    }
+    json_path, csv_path = out / "mots-cles.json", out / "mots-cles.csv"
+    write_text(json_path, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(TAG_COLUMNS)
+    for t in tags.all():
+        writer.writerow([t.label, t.kind, t.key, t.count, ";".join(t.sessions), ";".join(t.notes)])
+    write_text(csv_path, buffer.getvalue())
+    return [json_path, csv_path]

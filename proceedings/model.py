@@ -323,3 +323,97 @@ def _plain(value: Any) -> Any:
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
     return value
+
+
+# -- tagging ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """A candidate keyphrase of one text, grouped on its lemmas."""
+
+    key: str  # lower-case lemmas joined by spaces: "ingénierie de catalyse"
+    surface: str  # the form of its first occurrence: "ingénierie de catalyse"
+    count: int
+    first: float  # position of the first occurrence, 0 (start) to 1 (end)
+    title: bool  # occurs in a title or heading
+    words: int
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeHit:
+    """A passage of a text where a theme of the thesaurus appears."""
+
+    theme: str  # theme id
+    matched: str  # the words as written
+    passage: str  # the sentence around them
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A person, organisation or place the text names (spaCy's named entities)."""
+
+    text: str
+    label: str  # "PER", "ORG", "LOC"
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Acronym:
+    """An acronym and its expansion, as the text defines it."""
+
+    short: str
+    long: str
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """What the French model tells of one text; cached, so computed once per content."""
+
+    tokens: int
+    phrases: tuple[Phrase, ...] = ()
+    themes: tuple[ThemeHit, ...] = ()
+    mentions: tuple[Mention, ...] = ()
+    acronyms: tuple[Acronym, ...] = ()
+    capitals: tuple[str, ...] = ()  # upper-case words (possible acronyms) the text uses
+
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    """A theme of the controlled vocabulary, with the words that express it."""
+
+    id: str
+    libelle: str
+    variantes: tuple[str, ...] = ()
+    sigle: str = ""  # the acronym the theme is known by ("ODD"), for the glossary
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    """A published tag: keyphrase, theme, person, organisation, place or acronym."""
+
+    label: str  # as published
+    kind: str  # "mot-clé", "thème", "personne", "organisation", "lieu", "sigle"
+    key: str  # what occurrences are grouped on (lemmas, theme id, folded name)
+    count: int
+    sessions: tuple[str, ...] = ()  # session ids, in programme order
+    notes: tuple[str, ...] = ()  # note paths
+    detail: str = ""  # an acronym's expansion
+
+
+@dataclass(frozen=True, slots=True)
+class Tags:
+    """Everything tagging found, ready for the templates and the exports."""
+
+    by_note: dict[str, tuple[Tag, ...]]  # note path -> its keyphrases, best first
+    by_session: dict[str, tuple[Tag, ...]]  # session id -> its keyphrases
+    themes_by_session: dict[str, tuple[Tag, ...]]  # session id -> its themes
+    keyphrases: tuple[Tag, ...]  # the whole event's, best first
+    themes: tuple[Tag, ...]
+    entities: tuple[Tag, ...]  # people, organisations and places
+    acronyms: tuple[Tag, ...]
+    passages: dict[str, tuple[tuple[str, str], ...]]  # theme id -> (note path, passage)
+    rules: tuple[str, ...] = ()  # what the editor's overrides did, for the deposit report
+
+    def all(self) -> tuple[Tag, ...]:
+        return (*self.keyphrases, *self.themes, *self.entities, *self.acronyms)

@@ -17,7 +17,7 @@ import jinja2
 from babel.dates import format_date
 
 from .errors import ProceedingsError
-from .model import Block, Event, Note, NoteContent, Session, Synthesis, Turn
+from .model import Block, Event, Note, NoteContent, Session, Synthesis, Tags, Turn
 from .programme import FOOTNOTE_RE
 from .typography import french, ordinal, spans_md, text_md
 
@@ -58,12 +58,13 @@ def make_environment(templates: Path) -> jinja2.Environment:
         person=person,
         anchor=anchor,
         commas=commas,
+        links=links,
     )
     env.globals.update(render_note=render_note, heading=heading)
     return env
 
 
-def render(synthesis: Synthesis, templates: Path) -> str:
+def render(synthesis: Synthesis, tags: Tags, templates: Path) -> str:
     """The whole synthesis as one pandoc Markdown document."""
     env = make_environment(templates)
     event = synthesis.event
@@ -71,6 +72,8 @@ def render(synthesis: Synthesis, templates: Path) -> str:
         "event": event,
         "sessions": synthesis.sessions,
         "synthesis": synthesis,
+        "tags": tags,
+        "session_names": {s.id: session_name(s) for s in event.sessions},
         "title": Md(f"{ordinal(event.edition)} {text_md(event.titre)}"),
         "plain_title": f"{ordinal(event.edition, plain=True)} {event.titre}",
         "example_notice": EXAMPLE_NOTICE if event.exemple else "",
@@ -157,6 +160,28 @@ def person(p: Any) -> Md:
     if getattr(p, "represente", ""):
         out += f", représentant {text_md(p.represente)}"
     return Md(out)
+
+
+KIND_NAMES = {
+    "accueil": "Accueil",
+    "ouverture": "Ouverture",
+    "table-ronde": "Table ronde",
+    "ateliers": "Ateliers",
+    "dejeuner": "Déjeuner",
+    "co-developpement": "Co-développement",
+    "outils": "Outils",
+    "cloture": "Clôture",
+}
+
+
+def session_name(session: Session) -> str:
+    """A short name for indexes: "Table ronde (9 h 15)"."""
+    return f"{KIND_NAMES[session.type.value]} ({heure(session.debut)})"
+
+
+def links(session_ids: Any, names: dict[str, str]) -> Md:
+    """Links to the chapters of sessions: "[Table ronde (9 h 15)](#table-ronde), …"."""
+    return Md(", ".join(f"[{text_md(names[i])}](#{anchor(i)})" for i in session_ids))
 
 
 def commas(items: Any, last: str = ", ") -> Md:

@@ -58,10 +58,12 @@ def test_docx_has_cover_and_sessions_in_programme_order(built: Path) -> None:
         style == "Bandeau exemple" and "Document d’exemple" in text for style, text in styles
     )
     headings = [text for style, text in styles if style == "Heading 1"]
-    assert headings == ["La Rencontre", "Le programme en un coup d’œil", *SESSION_TITLES]
+    assert headings == ["La Rencontre", "Le programme en un coup d’œil", *SESSION_TITLES, "Index"]
     assert [t for s, t in styles if s == "Heading 2"] == [
         "Ce qu’il faut retenir",
         "Atelier mobilité",
+        "Thèmes",
+        "Mots-clés",
     ]
     props = document.core_properties
     assert props.title == "1re Rencontre d’essai — Essayons ensemble\u202f!"

@@ -94,11 +94,11 @@ def test_broken_programme_lists_problems_and_exits_1(
             ["build", "--formats", "odt"],
             "--formats : format inconnu « odt » (formats : docx, pdf, html)",
         ),
-        (["check", "dossier-absent"], "dossier-absent : dossier d’événement introuvable"),
+        (["check", "dossier-absent"], "dossier-absent : dossier introuvable"),
         (
             ["publier"],
             "proceedings : erreur : COMMANDE : choix invalide: 'publier' "
-            "(choix possibles : 'build', 'check')",
+            "(choix possibles : 'build', 'check', 'motscles')",
         ),
     ],
 )

@@ -35,6 +35,8 @@ READERS: dict[str, Reader] = {
 }
 
 PROGRAMME_FILE = "programme.yaml"
+# Files of the event folder that describe the event and are not notes.
+EVENT_FILES = frozenset({PROGRAMME_FILE, "thesaurus.yaml", "mots-cles.yaml"})
 
 # Files that editors, office suites and operating systems leave behind: never notes
 # (hidden files, Word's "~$" owner files and LibreOffice's ".~lock.…#" are hidden too).
@@ -84,7 +86,7 @@ def discover(event_dir: Path, diag: Diagnostics) -> list[Found]:
         for name in sorted(files):
             path = Path(folder) / name
             rel = path.relative_to(event_dir).as_posix()
-            if rel == PROGRAMME_FILE:
+            if rel in EVENT_FILES:
                 continue
             shown = (event_dir / rel).as_posix()
             reason = debris(name)

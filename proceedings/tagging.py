@@ -1,0 +1,848 @@
+"""Tagging with spaCy's French model: keyphrases, thesaurus themes, named entities and
+acronyms, with the analysis of each note cached on its content.
+
+Keyphrases — the method, documented because editors rely on it:
+
+1. Candidates are the noun phrases French writes: sequences of nouns, proper nouns and
+   adjectives containing a noun, with ``de``/``d'``/``du``/``des`` allowed inside
+   ("ingénierie de catalyse", "RSE territoriale"); every sub-phrase of up to five words is a
+   candidate. Words in capitals are nouns (acronyms), vague nouns ("fois", "cas", "chose")
+   never make a candidate, names of people (spaCy's PER entities) are left to the index of
+   people. Candidates are grouped on their lemmas, so inflections and case do not split them.
+2. A candidate of a text scores ``count^0.75 × idf × title × length`` where ``idf`` is
+   ``log((N + 1) / (df + 1)) + 0.1`` over the N texts compared (the other notes, or the other
+   sessions: the contrast), ``title`` is 2 when it appears in a title or heading, and
+   ``length`` favours one and two words (1.2, 1.0, then 0.7 and 0.56).
+3. Ranked candidates whose words differ only by a plural are kept once.
+
+The session's keyphrases add up its notes and contrast with the other sessions; the event's
+favour phrases that several sessions share. The figures that justify these constants are
+measured by ``bench/motscles.py`` on a public French keyphrase set (see docs/mots-cles.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import re
+import tempfile
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .model import (
+    Acronym,
+    Analysis,
+    Block,
+    Mention,
+    NoteContent,
+    Phrase,
+    Synthesis,
+    Tag,
+    Tags,
+    Theme,
+    ThemeHit,
+    Turn,
+)
+from .speakers import Directory, fold, is_name
+from .vocabulary import Vocabulary, norm
+
+MODEL = "fr_core_news_sm"
+ANALYSIS_VERSION = "1"  # change it when the analysis changes: cached analyses are redone
+
+TF_EXPONENT = 0.75
+TITLE_BOOST = 2.0
+LENGTH_PRIOR = {1: 1.2, 2: 1.0, 3: 0.7}
+LONG_PRIOR = 0.56  # four words and more
+IDF_FLOOR = 0.1
+MAX_WORDS = 5
+
+_NOUNS = frozenset({"NOUN", "PROPN"})
+_PHRASE_POS = frozenset({"NOUN", "PROPN", "ADJ"})
+_LINKS = frozenset({"de", "d'", "du", "des"})
+# Vague nouns that never make a keyphrase on their own or inside one.
+VAGUE = frozenset(
+    """
+autre même tel cas fois partie part type ensemble nombre manière façon chose moment point
+exemple an année jour mois semaine monde gens côté fin début niveau suite lieu mot terme
+sorte genre fait question besoin idée rôle place temps heure minute raison effet aspect
+élément ordre sens coup bout reste peu plupart madame monsieur merci oui non sein faveur
+travers lors égard instar
+""".split()
+)
+# In the notes of a meeting, the words that describe the meeting itself are not what it
+# talked about: they make no keyphrase there (the benchmark's abstracts keep them).
+MEETING = frozenset(
+    """
+salle journée matinée après-midi matin soir réaction table tour parole séquence groupe
+atelier axe thème intervention intervenant intervenante participant participante échange
+discussion débat réponse rapporteur rapporteuse animateur animatrice session plénière
+restitution déroulé programme mise compte condition situation fonction enseignement
+suggestion contribution phrase lundi mardi mercredi jeudi vendredi samedi dimanche fil
+route perspective micro note slide support pause déjeuner café accueil badge organisateur
+cliente client consultant merci bonjour applaudissement rencontre édition
+""".split()
+)
+_APOSTROPHES = str.maketrans(
+    {"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00a0": " ", "\u202f": " "}
+)
+_ACRONYM = re.compile(r"^[A-ZÀ-Ý][A-ZÀ-Ý0-9&]{1,9}$")
+_DEFINED = re.compile(r"([^()\n]{3,160}?)\s*\(\s*([A-ZÀ-Ý][A-Za-zÀ-ÿ0-9&-]{1,9})\s*\)")
+_DEFINING = re.compile(r"\b([A-ZÀ-Ý][A-ZÀ-Ý0-9&]{1,9})\s*\(\s*([^()\n]{3,120}?)\s*\)")
+_MISTAKEN = frozenset({"ADV", "X", "INTJ", "VERB", "SYM"})
+_ROMAN = re.compile(r"^M*(?:C[MD]|D?C{0,3})(?:X[CL]|L?X{0,3})(?:I[XV]|V?I{0,3})$")
+_SMALL_WORDS = frozenset("de du des d la le les l et en à au aux pour sur par".split())
+
+
+def prepare(text: str) -> str:
+    """Typographic apostrophes and no-break spaces as the model expects them (same length:
+    character offsets stay valid), so that « l’ » and « d’ » are tagged as articles."""
+    return text.translate(_APOSTROPHES)
+
+
+def load_nlp() -> Any:
+    """The French model, loaded once, without the parser (noun phrases come from
+    part-of-speech patterns); the sentence recogniser gives passages."""
+    import spacy  # imported here: a build whose analyses are all cached never loads it
+
+    nlp = spacy.load(MODEL, exclude=["parser"])
+    nlp.enable_pipe("senter")
+    return nlp
+
+
+def model_version(nlp: Any | None = None) -> str:
+    """The model's name and version, part of every cache key."""
+    if nlp is not None:
+        return f"{nlp.meta['lang']}_{nlp.meta['name']}-{nlp.meta['version']}"
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"{MODEL}-{version('fr_core_news_sm')}"
+    except PackageNotFoundError:
+        return MODEL
+
+
+# -- texts ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A text to analyse and the character ranges of its titles and headings."""
+
+    text: str
+    titles: tuple[tuple[int, int], ...] = ()
+
+
+def note_text(content: NoteContent) -> Text:
+    """A structured note as one text: blocks separated by blank lines, headings marked."""
+    parts: list[str] = []
+    titles: list[tuple[int, int]] = []
+    size = 0
+    for block in _blocks(content):
+        text = _block_text(block)
+        if not text.strip():
+            continue
+        if block.kind == "heading":
+            titles.append((size, size + len(text)))
+        parts.append(text)
+        size += len(text) + 2
+    return Text("\n\n".join(parts), tuple(titles))
+
+
+def plain_text(text: str) -> Text:
+    """A plain text; its first paragraph is a title when it is short (like an abstract's)."""
+    head = text.split("\n\n", 1)[0]
+    titles = ((0, len(head)),) if "\n\n" in text and len(head) <= 300 else ()
+    return Text(text, titles)
+
+
+def _blocks(content: NoteContent) -> Iterable[Block]:
+    for item in content.items:
+        if isinstance(item, Turn):
+            yield from item.blocks
+        else:
+            yield item
+
+
+def _block_text(block: Block) -> str:
+    parts = [" ".join(s.text for s in block.spans)]
+    parts += [" ".join(s.text for s in cell) for row in block.rows for cell in row]
+    return " ".join(p for p in parts if p.strip())
+
+
+# -- one text -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeIndex:
+    """The thesaurus variants as lemma sequences, to match texts against."""
+
+    variants: dict[tuple[str, ...], str]  # lemmas -> theme id
+    longest: int
+
+    @classmethod
+    def build(cls, themes: Sequence[Theme], nlp: Any) -> ThemeIndex:
+        pairs = [(prepare(v), t.id) for t in themes for v in t.variantes]
+        variants: dict[tuple[str, ...], str] = {}
+        for doc, (_, theme_id) in zip(nlp.pipe([p for p, _ in pairs]), pairs, strict=True):
+            key = tuple(_content_lemmas(doc))
+            if key:
+                variants.setdefault(key, theme_id)
+        return cls(variants, max((len(k) for k in variants), default=0))
+
+
+def _content_lemmas(tokens: Iterable[Any]) -> list[str]:
+    return [_lemma(t) for t in tokens if t.pos_ not in ("DET", "PUNCT", "SPACE")]
+
+
+def _lemma(token: Any) -> str:
+    text: str = token.text
+    if _ACRONYM.match(text):
+        return text.lower()
+    return str(token.lemma_ or text).lower().replace("’", "'")
+
+
+def analyse(doc: Any, text: Text, themes: ThemeIndex, vague: frozenset[str] = VAGUE) -> Analysis:
+    """Keyphrase candidates, theme hits, entities and acronyms of one analysed text.
+
+    ``vague``: the nouns that make no keyphrase (VAGUE, and MEETING for meeting notes).
+    """
+    tokens = list(doc)
+    people = {i for ent in doc.ents if ent.label_ == "PER" for i in range(ent.start, ent.end)}
+    return Analysis(
+        tokens=len(tokens),
+        phrases=_phrases(tokens, text, people, vague),
+        themes=_themes(doc, tokens, themes),
+        mentions=_mentions(doc),
+        acronyms=tuple(sorted(acronyms(text.text), key=lambda a: (a.short, a.long))),
+        capitals=tuple(sorted({t.text for t in tokens if _ACRONYM.match(t.text)})),
+    )
+
+
+def _phrases(
+    tokens: list[Any], text: Text, people: set[int], vague: frozenset[str]
+) -> tuple[Phrase, ...]:
+    length = max(len(text.text), 1)
+    pos = [_pos(t) for t in tokens]
+    lemmas = [_lemma(t) for t in tokens]
+    stats: dict[str, list[Any]] = {}  # key -> [count, first, title, surface, words]
+    n = len(tokens)
+    i = 0
+    while i < n:
+        if pos[i] not in _PHRASE_POS:
+            i += 1
+            continue
+        run: list[int] = []
+        j = i
+        while j < n:
+            if pos[j] in _PHRASE_POS or (
+                (lemmas[j] in _LINKS or tokens[j].text.lower() in _LINKS)
+                and run
+                and j + 1 < n
+                and pos[j + 1] in _NOUNS
+            ):
+                run.append(j)
+            else:
+                break
+            j += 1
+        for a in range(len(run)):
+            for b in range(a, min(len(run), a + MAX_WORDS)):
+                span = run[a : b + 1]
+                if not _candidate(span, tokens, pos, lemmas, people, vague):
+                    continue
+                key = " ".join(lemmas[k] for k in span)
+                start = tokens[span[0]].idx
+                entry = stats.get(key)
+                if entry is None:
+                    surface = _surface(tokens, span, pos)
+                    stats[key] = [1, start / length, _in(start, text.titles), surface, len(span)]
+                else:
+                    entry[0] += 1
+                    entry[2] = entry[2] or _in(start, text.titles)
+        i = max(j, i + 1)
+    return tuple(
+        Phrase(key, s[3], s[0], round(s[1], 4), s[2], s[4]) for key, s in sorted(stats.items())
+    )
+
+
+def _pos(token: Any) -> str:
+    """spaCy's part of speech, except for acronyms it takes for adverbs or foreign words
+    ("ODD" -> ADV): they are nouns. Roman numerals and words of a title in capitals keep
+    the model's tag."""
+    pos: str = token.pos_
+    if pos in _MISTAKEN and _ACRONYM.match(token.text) and not _ROMAN.match(token.text):
+        return "NOUN"
+    return pos
+
+
+def _candidate(
+    span: list[int],
+    tokens: list[Any],
+    pos: list[str],
+    lemmas: list[str],
+    people: set[int],
+    vague: frozenset[str],
+) -> bool:
+    first, last = span[0], span[-1]
+    if lemmas[first] in _LINKS or lemmas[last] in _LINKS or pos[last] not in _PHRASE_POS:
+        return False
+    if not any(pos[k] in _NOUNS for k in span):
+        return False
+    if pos[first] == "ADJ" and len(span) == 1:
+        return False
+    if any(lemmas[k] in vague for k in span) or any(k in people for k in span):
+        return False
+    # Every word starts with a letter ("«", "8h15" mistagged as nouns are not words), and a
+    # noun of one letter ("h" in "9 h 15") is an abbreviation.
+    return all(
+        tokens[k].text[:1].isalpha() and (len(tokens[k].text) > 1 or pos[k] != "NOUN") for k in span
+    )
+
+
+def _surface(tokens: list[Any], span: list[int], pos: list[str]) -> str:
+    words = []
+    for k in span:
+        word = tokens[k].text
+        if (
+            pos[k] != "PROPN"
+            and not _ACRONYM.match(word)
+            and word[:1].isupper()
+            and word[1:].islower()
+        ):
+            word = word.lower()  # "Évaluation" at a sentence start -> "évaluation"
+        words.append(word)
+    return re.sub(r"' ", "'", " ".join(words)).replace("'", "’")
+
+
+def _in(start: int, ranges: tuple[tuple[int, int], ...]) -> bool:
+    return any(a <= start < b for a, b in ranges)
+
+
+def _themes(doc: Any, tokens: list[Any], index: ThemeIndex) -> tuple[ThemeHit, ...]:
+    if not index.variants:
+        return ()
+    content = [t for t in tokens if t.pos_ not in ("DET", "PUNCT", "SPACE")]
+    lemmas = [_lemma(t) for t in content]
+    hits: dict[tuple[str, int], ThemeHit] = {}
+    i = 0
+    while i < len(content):
+        for size in range(min(index.longest, len(content) - i), 0, -1):
+            theme = index.variants.get(tuple(lemmas[i : i + size]))
+            if theme is None:
+                continue
+            first, last = content[i], content[i + size - 1]
+            sentence = first.sent
+            matched = doc.text[first.idx : last.idx + len(last.text)]
+            hits.setdefault(
+                (theme, sentence.start), ThemeHit(theme, matched, sentence.text.strip())
+            )
+            i += size - 1
+            break
+        i += 1
+    return tuple(hits.values())
+
+
+def _mentions(doc: Any) -> tuple[Mention, ...]:
+    counts: Counter[tuple[str, str]] = Counter()
+    for ent in doc.ents:
+        if ent.label_ not in ("PER", "ORG", "LOC"):
+            continue
+        text = re.sub(
+            r"^(?:l'|la |le |les |du |des |de la |de l'|d')",
+            "",
+            ent.text.strip(),
+            flags=re.IGNORECASE,
+        ).strip(" .,;:'\"«»()")
+        if len(text) < 2 or not text[:1].isupper():
+            continue
+        if ent.label_ == "PER" and not is_name(text) and len(text.split()) < 2:
+            continue
+        counts[(text, ent.label_)] += 1
+    return tuple(Mention(t, label, c) for (t, label), c in sorted(counts.items()))
+
+
+def acronyms(text: str) -> list[Acronym]:
+    """Acronyms defined in a text: « objectifs de développement durable (ODD) », and
+    « ODD (objectifs de développement durable) »."""
+    found: dict[str, Acronym] = {}
+    text = prepare(text)
+    for m in _DEFINED.finditer(text):
+        short = m[2]
+        if not any(c.isupper() for c in short[1:]) and len(short) > 2:
+            continue
+        long = _expansion(m[1], short)
+        if long:
+            found.setdefault(short, Acronym(short, long))
+    for m in _DEFINING.finditer(text):
+        long = m[2].strip()
+        if _initials_match(_words(long), m[1]):
+            found.setdefault(m[1], Acronym(m[1], long))
+    return list(found.values())
+
+
+def _words(text: str) -> list[str]:
+    """Words, with elided articles apart: « l'égalité » -> « l », « égalité »."""
+    return re.findall(r"[^\W_]+(?:-[^\W_]+)*", text)
+
+
+def _expansion(before: str, short: str) -> str:
+    """The shortest end of ``before`` whose words' initials spell the acronym."""
+    words = list(re.finditer(r"[^\W_]+(?:-[^\W_]+)*", before))
+    for size in range(1, min(len(words), len(short) * 2 + 3) + 1):
+        first = words[-size]
+        if first[0].lower() in _SMALL_WORDS:
+            continue
+        if _initials_match([w[0] for w in words[-size:]], short):
+            return before[first.start() :].strip()
+    return ""
+
+
+def _initials_match(words: list[str], short: str) -> bool:
+    letters = [fold(c) for c in short if c.isalpha()]
+    initials = [fold(w[:1]) for w in words if w.lower() not in _SMALL_WORDS]
+    if not letters or not initials or initials[0] != letters[0]:
+        return False
+    it = iter(initials)
+    return all(any(i == c for i in it) for c in letters) and len(initials) <= len(letters) + 1
+
+
+# -- cache --------------------------------------------------------------------------------------
+
+
+class Cache:
+    """Analyses on disk, one JSON file per text, named by a hash of everything that decides
+    the analysis. A missing or damaged file is simply computed again."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def key(self, text: Text, model: str, vocabulary: str) -> str:
+        h = hashlib.sha256()
+        for part in (ANALYSIS_VERSION, model, vocabulary, json.dumps(text.titles), text.text):
+            h.update(part.encode("utf-8"))
+            h.update(b"\0")
+        return h.hexdigest()
+
+    def get(self, key: str) -> Analysis | None:
+        path = self.folder / f"{key}.json"
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return _analysis_from(data)
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def put(self, key: str, analysis: Analysis) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=self.folder)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(asdict(analysis), handle, ensure_ascii=False)
+        os.replace(name, self.folder / f"{key}.json")
+
+
+def _analysis_from(data: dict[str, Any]) -> Analysis:
+    return Analysis(
+        tokens=int(data["tokens"]),
+        phrases=tuple(Phrase(**p) for p in data["phrases"]),
+        themes=tuple(ThemeHit(**t) for t in data["themes"]),
+        mentions=tuple(Mention(**m) for m in data["mentions"]),
+        acronyms=tuple(Acronym(**a) for a in data["acronyms"]),
+        capitals=tuple(data["capitals"]),
+    )
+
+
+@dataclass(slots=True)
+class Analyser:
+    """Analyses texts, from the cache when it can; loads the model only when it must."""
+
+    vocabulary: Vocabulary
+    cache: Cache | None = None
+    loader: Callable[[], Any] = load_nlp
+    meeting: bool = True  # meeting notes: the words of the meeting itself are left out
+    nlp_calls: int = 0  # texts sent to spaCy (a test checks that a rebuild sends none)
+    _nlp: Any = None
+    _themes: ThemeIndex | None = None
+    _model: str = field(default_factory=model_version)
+
+    def analyse(self, texts: Sequence[Text], batch_size: int = 32) -> list[Analysis]:
+        settings = f"{self._model} {'réunion' if self.meeting else 'texte'}"
+        keys = [
+            self.cache.key(t, settings, self.vocabulary.digest) if self.cache else "" for t in texts
+        ]
+        found = [self.cache.get(k) if self.cache else None for k in keys]
+        todo = [i for i, a in enumerate(found) if a is None]
+        if todo:
+            nlp = self.nlp()
+            themes = self.themes()
+            docs = nlp.pipe((prepare(texts[i].text) for i in todo), batch_size=batch_size)
+            for i, doc in zip(todo, docs, strict=True):
+                analysis = analyse(
+                    doc, texts[i], themes, VAGUE | MEETING if self.meeting else VAGUE
+                )
+                found[i] = analysis
+                self.nlp_calls += 1
+                if self.cache:
+                    self.cache.put(keys[i], analysis)
+        return [a for a in found if a is not None]
+
+    def nlp(self) -> Any:
+        if self._nlp is None:
+            self._nlp = self.loader()
+            self._model = model_version(self._nlp)
+        return self._nlp
+
+    def themes(self) -> ThemeIndex:
+        if self._themes is None:
+            self._themes = ThemeIndex.build(self.vocabulary.themes, self.nlp())
+        return self._themes
+
+
+# -- ranking ------------------------------------------------------------------------------------
+
+
+def rank(
+    documents: Sequence[Sequence[Phrase]], top: int | None = None
+) -> list[list[tuple[Phrase, float]]]:
+    """The keyphrases of each document, best first, contrasted with the other documents."""
+    df: Counter[str] = Counter()
+    for phrases in documents:
+        df.update({p.key for p in phrases})
+    n = len(documents)
+    ranked = []
+    for phrases in documents:
+        scored = []
+        for p in phrases:
+            idf = math.log((n + 1) / (df[p.key] + 1)) + IDF_FLOOR
+            score = p.count**TF_EXPONENT * idf * _prior(p)
+            scored.append((p, score))
+        ranked.append(_dedup(scored, top))
+    return ranked
+
+
+def _prior(p: Phrase) -> float:
+    return (TITLE_BOOST if p.title else 1.0) * LENGTH_PRIOR.get(p.words, LONG_PRIOR)
+
+
+def _dedup(scored: list[tuple[Phrase, float]], top: int | None) -> list[tuple[Phrase, float]]:
+    out: list[tuple[Phrase, float]] = []
+    seen: set[str] = set()
+    for p, score in sorted(scored, key=lambda ps: (-ps[1], ps[0].key)):
+        key = norm(p.key)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append((p, score))
+        if top is not None and len(out) >= top:
+            break
+    return out
+
+
+def merge_phrases(groups: Iterable[Iterable[Phrase]]) -> tuple[Phrase, ...]:
+    """The phrases of several texts as those of one (counts added, first place kept)."""
+    merged: dict[str, Phrase] = {}
+    for phrases in groups:
+        for p in phrases:
+            old = merged.get(p.key)
+            if old is None:
+                merged[p.key] = p
+            else:
+                merged[p.key] = Phrase(
+                    p.key,
+                    old.surface,
+                    old.count + p.count,
+                    min(old.first, p.first),
+                    old.title or p.title,
+                    p.words,
+                )
+    return tuple(merged[k] for k in sorted(merged))
+
+
+def keyphrases_of_texts(texts: Sequence[str], analyser: Analyser, top: int = 10) -> list[list[str]]:
+    """Each text's keyphrases, best first, each text contrasted with the others."""
+    analyses = analyser.analyse([plain_text(t) for t in texts])
+    return [[p.surface for p, _ in ranked] for ranked in rank([a.phrases for a in analyses], top)]
+
+
+# -- the event ------------------------------------------------------------------------------
+
+NOTE_TOP = 8
+SESSION_TOP = 10
+EVENT_TOP = 40
+SESSION_THEMES = 6
+
+
+def tag(synthesis: Synthesis, analyser: Analyser, diag: Any = None) -> Tags:
+    """Keyphrases per note, per session and for the event; themes; entities; acronyms."""
+    contents = synthesis.notes
+    analyses = dict(
+        zip(
+            (c.note.path for c in contents),
+            analyser.analyse([note_text(c) for c in contents]),
+            strict=True,
+        )
+    )
+    session_of = {c.note.path: s.session.id for s in synthesis.sessions for c in s.notes}
+    order = {s.session.id: i for i, s in enumerate(synthesis.sessions)}
+    overrides = _Overrides(analyser.vocabulary)
+    phrases = {path: overrides.apply(a.phrases) for path, a in analyses.items()}
+
+    paths = list(phrases)
+    note_scores = dict(zip(paths, rank([phrases[p] for p in paths]), strict=True))
+    by_note = {
+        path: tuple(
+            overrides.tag(p, "mot-clé", (session_of[path],), (path,)) for p, _ in ranked[:NOTE_TOP]
+        )
+        for path, ranked in note_scores.items()
+    }
+    where = _where(phrases, session_of, order)
+    # A session's keyphrases add up the scores its notes give them (each note contrasted
+    # with all the others); the event's add up the sessions', so that a phrase distinctive
+    # of several sessions comes first and one that every note uses does not.
+    by_session: dict[str, tuple[Tag, ...]] = {}
+    event_scores: list[tuple[Phrase, float]] = []
+    for content in synthesis.sessions:
+        if not content.notes:
+            continue
+        summed = _sum_scores(note_scores[c.note.path] for c in content.notes)
+        ranked = _dedup(summed, None)
+        by_session[content.session.id] = tuple(
+            overrides.tag(p, "mot-clé", *where[p.key]) for p, _ in ranked[:SESSION_TOP]
+        )
+        event_scores += ranked
+    event = _dedup(_sum_scores([event_scores]), EVENT_TOP)
+    chosen = {p.key for p, _ in event}
+    merged = merge_phrases(phrases.values())
+    kept = [p for p in merged if p.key not in chosen and overrides.kept(p)]
+    keyphrases = tuple(
+        overrides.tag(p, "mot-clé", *where[p.key]) for p in [*(p for p, _ in event), *kept]
+    )
+    themes, themes_by_session, passages = _theme_tags(
+        analyses, session_of, order, analyser.vocabulary
+    )
+    return Tags(
+        by_note=by_note,
+        by_session=by_session,
+        themes_by_session=themes_by_session,
+        keyphrases=keyphrases,
+        themes=themes,
+        entities=_entity_tags(analyses, synthesis, session_of, order),
+        acronyms=_acronym_tags(analyses, session_of, order, analyser.vocabulary),
+        passages=passages,
+        rules=overrides.report(),
+    )
+
+
+def _where(
+    phrases: dict[str, tuple[Phrase, ...]], session_of: dict[str, str], order: dict[str, int]
+) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    sessions: dict[str, set[str]] = defaultdict(set)
+    notes: dict[str, list[str]] = defaultdict(list)
+    for path, items in phrases.items():
+        for p in items:
+            sessions[p.key].add(session_of[path])
+            notes[p.key].append(path)
+    return {
+        k: (tuple(sorted(sessions[k], key=order.__getitem__)), tuple(notes[k])) for k in sessions
+    }
+
+
+def _sum_scores(
+    groups: Iterable[Iterable[tuple[Phrase, float]]],
+) -> list[tuple[Phrase, float]]:
+    """Scores of several rankings added up, phrase by phrase (their counts too)."""
+    total: dict[str, float] = defaultdict(float)
+    collected: list[Phrase] = []
+    for group in groups:
+        for p, score in group:
+            total[p.key] += score
+            collected.append(p)
+    merged = {p.key: p for p in merge_phrases([collected])}
+    return [(merged[k], total[k]) for k in sorted(total)]
+
+
+class _Overrides:
+    """The editor's keyword decisions (``mots-cles.yaml``), and what each of them did."""
+
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        o = vocabulary.overrides
+        # the target is a member of its own group: its occurrences join the variants'
+        self.merge = {norm(v): (norm(t), t) for t, variants in o.fusionner for v in (t, *variants)}
+        self.ban = {norm(x) for x in o.exclure}
+        self.names = {norm(k): v for k, v in o.renommer}
+        self.keep = {norm(x) for x in o.garder}
+        self.used: Counter[tuple[str, str]] = Counter()
+        self.source = o
+
+    def apply(self, phrases: Iterable[Phrase]) -> tuple[Phrase, ...]:
+        out: list[Phrase] = []
+        for p in phrases:
+            key, surface = norm(p.key), norm(p.surface)
+            target = self.merge.get(key) or self.merge.get(surface)
+            if target is not None:
+                self.used[("fusionner", target[1])] += 1
+                p = Phrase(target[0], target[1], p.count, p.first, p.title, len(target[0].split()))
+                key = target[0]
+            if key in self.ban or surface in self.ban:
+                self.used[("exclure", key if key in self.ban else surface)] += 1
+                continue
+            out.append(p)
+        return merge_phrases([out])
+
+    def kept(self, p: Phrase) -> bool:
+        return norm(p.key) in self.keep or norm(p.surface) in self.keep
+
+    def tag(self, p: Phrase, kind: str, sessions: tuple[str, ...], notes: tuple[str, ...]) -> Tag:
+        label = self.names.get(norm(p.key)) or self.names.get(norm(p.surface)) or p.surface
+        if label != p.surface:
+            self.used[("renommer", norm(p.key))] += 1
+        if self.kept(p):
+            self.used[("garder", norm(p.key))] += 1
+        return Tag(label, kind, p.key, p.count, sessions, notes)
+
+    def report(self) -> tuple[str, ...]:
+        """One line per rule of mots-cles.yaml: applied, or matched no keyword."""
+        lines = []
+        for action, word in _rules(self.source):
+            hits = self.used.get((action, word), 0) + self.used.get((action, norm(word)), 0)
+            state = "appliqué" if hits else "sans effet : aucun mot-clé ne correspond"
+            lines.append(f"{action} « {word} » : {state}")
+        return tuple(lines)
+
+
+def _rules(o: Any) -> list[tuple[str, str]]:
+    return [
+        *(("fusionner", t) for t, _ in o.fusionner),
+        *(("exclure", x) for x in o.exclure),
+        *(("renommer", k) for k, _ in o.renommer),
+        *(("garder", x) for x in o.garder),
+    ]
+
+
+def rules(vocabulary: Vocabulary) -> tuple[str, ...]:
+    """The editor's keyword rules as declared (their effect is known after tagging)."""
+    return tuple(f"{action} « {word} »" for action, word in _rules(vocabulary.overrides))
+
+
+def _theme_tags(
+    analyses: dict[str, Analysis],
+    session_of: dict[str, str],
+    order: dict[str, int],
+    vocabulary: Vocabulary,
+) -> tuple[tuple[Tag, ...], dict[str, tuple[Tag, ...]], dict[str, tuple[tuple[str, str], ...]]]:
+    counts: Counter[str] = Counter()
+    per_session: dict[str, Counter[str]] = defaultdict(Counter)
+    notes: dict[str, list[str]] = defaultdict(list)
+    passages: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for path, analysis in analyses.items():
+        for hit in analysis.themes:
+            counts[hit.theme] += 1
+            per_session[session_of[path]][hit.theme] += 1
+            if path not in notes[hit.theme]:
+                notes[hit.theme].append(path)
+            passages[hit.theme].append((path, hit.passage))
+    labels = {t.id: t.libelle for t in vocabulary.themes}
+
+    def theme_tag(theme_id: str, count: int) -> Tag:
+        sessions = tuple(sorted({session_of[p] for p in notes[theme_id]}, key=order.__getitem__))
+        return Tag(
+            labels.get(theme_id, theme_id),
+            "thème",
+            theme_id,
+            count,
+            sessions,
+            tuple(notes[theme_id]),
+        )
+
+    themes = tuple(
+        theme_tag(t, c) for t, c in sorted(counts.items(), key=lambda tc: (-tc[1], tc[0]))
+    )
+    by_session = {
+        sid: tuple(
+            theme_tag(t, c)
+            for t, c in sorted(cs.items(), key=lambda tc: (-tc[1], tc[0]))[:SESSION_THEMES]
+        )
+        for sid, cs in per_session.items()
+    }
+    return themes, by_session, {t: tuple(p) for t, p in passages.items()}
+
+
+def _entity_tags(
+    analyses: dict[str, Analysis],
+    synthesis: Synthesis,
+    session_of: dict[str, str],
+    order: dict[str, int],
+) -> tuple[Tag, ...]:
+    """People, organisations and places, merged with the programme's spellings."""
+    directory = Directory(synthesis.event)
+    organisations = _organisations(synthesis)
+    groups: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def add(label: str, kind: str, count: int, path: str) -> None:
+        entry = groups.setdefault((kind, fold(label)), {"label": label, "count": 0, "notes": []})
+        entry["count"] += count
+        if path not in entry["notes"]:
+            entry["notes"].append(path)
+
+    for path, analysis in analyses.items():
+        for m in analysis.mentions:
+            if m.label == "PER":
+                person = directory.lookup(m.text)
+                add(person.nom if person else m.text, "personne", m.count, path)
+            elif m.label == "ORG":
+                add(organisations.get(fold(m.text), m.text), "organisation", m.count, path)
+            else:
+                add(m.text, "lieu", m.count, path)
+    for content in synthesis.notes:  # programme people who speak are cited too
+        for item in content.items:
+            if isinstance(item, Turn) and item.speaker.person is not None:
+                add(item.speaker.person.nom, "personne", 1, content.note.path)
+    tags = []
+    for (kind, key), entry in groups.items():
+        sessions = tuple(sorted({session_of[p] for p in entry["notes"]}, key=order.__getitem__))
+        tags.append(Tag(entry["label"], kind, key, entry["count"], sessions, tuple(entry["notes"])))
+    return tuple(sorted(tags, key=lambda t: (t.kind, fold(t.label))))
+
+
+def _organisations(synthesis: Synthesis) -> dict[str, str]:
+    """Every organisation the programme names, by folded name."""
+    names: list[str] = list(synthesis.event.partenaires)
+    for s in synthesis.event.sessions:
+        people = [*s.intervenants, *((s.animateur,) if s.animateur else ())]
+        for focus in (*s.eclairages, *((s.introduction,) if s.introduction else ())):
+            names.append(focus.organisation)
+            people.extend(focus.intervenants)
+        names += [p.organisation for p in people]
+        names += [*s.partenaires, *(p for w in s.ateliers for p in w.partenaires)]
+        names += [t.porteur for t in s.outils] + [s.animation]
+    return {fold(n): n for n in names if n}
+
+
+def _acronym_tags(
+    analyses: dict[str, Analysis],
+    session_of: dict[str, str],
+    order: dict[str, int],
+    vocabulary: Vocabulary,
+) -> tuple[Tag, ...]:
+    """The glossary: acronyms used in the notes, with the expansion a note or the
+    thesaurus gives."""
+    expansions: dict[str, Counter[str]] = defaultdict(Counter)
+    for analysis in analyses.values():
+        for a in analysis.acronyms:
+            expansions[a.short][a.long] += 1
+    for theme in vocabulary.themes:
+        if theme.sigle and theme.sigle not in expansions:
+            expansions[theme.sigle][theme.libelle] += 1
+    used: dict[str, list[str]] = defaultdict(list)
+    for path, analysis in analyses.items():
+        for short in {*analysis.capitals, *(a.short for a in analysis.acronyms)}:
+            if short in expansions:
+                used[short].append(path)
+    tags = []
+    for short, paths in used.items():
+        long = expansions[short].most_common(1)[0][0]
+        sessions = tuple(sorted({session_of[p] for p in paths}, key=order.__getitem__))
+        tags.append(Tag(short, "sigle", short, len(paths), sessions, tuple(paths), detail=long))
+    return tuple(sorted(tags, key=lambda t: t.label))
