@@ -170,7 +170,8 @@ def test_overrides_keep_ban_rename_merge_and_say_what_they_did(tmp_path: Path, n
     )
     (root / "mots-cles.yaml").write_text(
         "fusionner:\n  co-construction territoriale: [coconstruction territoriale]\n"
-        "exclure: [maisons de santé]\nrenommer:\n  covoiturage solidaire: covoiturage de proximité\n"
+        "exclure: [maisons de santé]\n"
+        "renommer:\n  covoiturage solidaire: covoiturage de proximité\n"
         "garder: [covoiturage solidaire]\n"
         "inconnu: 1\n",
         encoding="utf-8",
