@@ -7,7 +7,7 @@ VENV    := .venv
 PY      := $(VENV)/bin/python
 EVENT   ?= transcripts
 OUT     ?= output
-FORMATS ?= docx,pdf,html
+FORMATS ?= docx,pdf,html,fiches
 INSTALLED := $(VENV)/.installe
 STAMP   := $(OUT)/.construit
 # What a build reads: when none of these is newer than the last build, there is nothing to
@@ -15,16 +15,18 @@ STAMP   := $(OUT)/.construit
 # is done by find in the recipe, which copes with file names that contain spaces.
 INPUTS  := $(EVENT) templates proceedings pyproject.toml requirements.lock
 comma   := ,
-OUTPUTS := $(OUT)/synthese.md $(foreach f,$(subst $(comma), ,$(FORMATS)),$(OUT)/synthese.$(f))
+FORMATLIST := $(subst $(comma), ,$(FORMATS))
+OUTPUTS := $(OUT)/synthese.md $(foreach f,$(filter-out fiches,$(FORMATLIST)),$(OUT)/synthese.$(f)) \
+           $(if $(filter fiches,$(FORMATLIST)),$(OUT)/fiches)
 
 .DEFAULT_GOAL := all
-.PHONY: all build check test lint clean distclean help setup lock bench-motscles
+.PHONY: all build fiches check test lint clean distclean help setup lock bench-motscles
 
 all: build ## Installe si besoin, puis construit la synthèse de démonstration (DOCX, PDF, HTML)
 
 build: $(INSTALLED)
 	@todo=; [ -f "$(STAMP)" ] || todo=1; \
-	for f in $(OUTPUTS); do [ -f "$$f" ] || todo=1; done; \
+	for f in $(OUTPUTS); do [ -e "$$f" ] || todo=1; done; \
 	[ -n "$$todo" ] || [ -z "$$(find $(INPUTS) -newer "$(STAMP)" -print -quit)" ] || todo=1; \
 	if [ -z "$$todo" ]; then \
 	  echo "La synthèse est à jour ($(OUT)/) : rien à refaire."; \
@@ -33,6 +35,9 @@ build: $(INSTALLED)
 	  $(PY) -m proceedings build "$(EVENT)" --sortie "$(OUT)" --formats "$(FORMATS)" && \
 	  mv "$(STAMP).nouveau" "$(STAMP)"; \
 	fi
+
+fiches: $(INSTALLED) ## Construit seulement les fiches de session (output/fiches/*.pdf)
+	$(PY) -m proceedings build "$(EVENT)" --sortie "$(OUT)" --formats fiches
 
 check: $(INSTALLED) ## Bilan du dépôt des notes (affiché, et écrit dans output/bilan-depot.html)
 	$(PY) -m proceedings check "$(EVENT)"

@@ -5,12 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import deposit, export
+from . import charts, deposit, export
 from .errors import Diagnostics
 from .model import Event, Note, Synthesis, Tags
 from .programme import load_programme
-from .readers import PROGRAMME_FILE, Found, discover, read_or_report
-from .render import EXAMPLE_NOTICE, heure, plain, render, render_report
+from .readers import PROGRAMME_FILE, Found, discover, read_editorial, read_or_report
+from .render import (
+    EXAMPLE_NOTICE,
+    heure,
+    plain,
+    render,
+    render_fiche,
+    render_report,
+    session_name,
+)
+from .selection import Selection, select
 from .structure import assign
 from .tagging import Analyser, Cache, rules, tag
 from .typography import french, ordinal
@@ -68,6 +77,7 @@ def build(
     diag: Diagnostics,
     templates: Path = TEMPLATES,
     analyser: Analyser | None = None,
+    pdf_standards: tuple[str, ...] = export.PDF_UA,
 ) -> BuildResult:
     collected = collect(event_dir, diag)
     synthesis = collected.synthesis
@@ -76,9 +86,13 @@ def build(
         vocabulary = load_vocabulary(templates, event_dir, diag)
         analyser = Analyser(vocabulary, Cache(out / CACHE))
     tags = tag(synthesis, analyser)
+    selection = select(synthesis.sessions, tags, analyser)
+    editorial = read_editorial(event_dir, diag)
+    names = {s.id: session_name(s) for s in event.sessions}
+    figures = charts.draw(synthesis, tags, out, names)
     master = out / MASTER
     export.write_media(synthesis.notes, out)
-    export.write_text(master, render(synthesis, tags, templates))
+    export.write_text(master, render(synthesis, tags, templates, selection, figures, editorial))
     outputs = [master]
     if "docx" in formats:
         target = out / "synthese.docx"
@@ -86,8 +100,10 @@ def build(
         outputs.append(target)
     if "pdf" in formats:
         target = out / "synthese.pdf"
-        export.to_pdf(master, target, templates, event, work=out / ".travail")
+        export.to_pdf(master, target, templates, event, standards=pdf_standards)
         outputs.append(target)
+    if "fiches" in formats:
+        outputs += _fiches(synthesis, tags, selection, templates, out, pdf_standards)
     if "html" in formats:
         target = out / "synthese.html"
         export.to_html(master, target, templates, event)
@@ -97,6 +113,36 @@ def build(
     export.write_text(out / REPORT, render_report(report, templates))
     outputs.append(out / REPORT)
     return BuildResult(synthesis, report, tuple(outputs))
+
+
+def _fiches(
+    synthesis: Synthesis,
+    tags: Tags,
+    selection: Selection,
+    templates: Path,
+    out: Path,
+    standards: tuple[str, ...],
+) -> list[Path]:
+    """One short PDF per session that has notes: out/fiches/NN-id.pdf."""
+    written = []
+    for number, content in enumerate(synthesis.sessions, start=1):
+        if not content.notes:
+            continue
+        name = f"{number:02d}-{content.session.id}"
+        master = out / ".travail" / "fiches" / f"{name}.md"
+        export.write_text(master, render_fiche(synthesis, tags, selection, content, templates))
+        target = out / "fiches" / f"{name}.pdf"
+        export.to_pdf(
+            master,
+            target,
+            templates,
+            synthesis.event,
+            template="fiche.typ",
+            standards=standards,
+            toc=False,
+        )
+        written.append(target)
+    return written
 
 
 def _report(

@@ -83,7 +83,12 @@ def _parser() -> argparse.ArgumentParser:
         "--formats",
         metavar="LISTE",
         default=",".join(FORMATS),
-        help="formats séparés par des virgules parmi docx, pdf, html (défaut : tous)",
+        help="formats séparés par des virgules parmi docx, pdf, html, fiches (défaut : tous)",
+    )
+    b.add_argument(
+        "--archivage",
+        action="store_true",
+        help="PDF au standard d’archivage PDF/A-2b (en plus de PDF/UA-1, accessible)",
     )
 
     c = commands.add_parser(
@@ -175,7 +180,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                     file=sys.stderr,
                 )
                 return EXIT_USAGE
-            result = build(args.dossier, args.sortie, formats, diag, args.gabarits)
+            standards = export.PDF_ARCHIVE if args.archivage else export.PDF_UA
+            result = build(
+                args.dossier, args.sortie, formats, diag, args.gabarits, pdf_standards=standards
+            )
             _report(diag)
             for path in result.outputs:
                 print(f"écrit : {path}")

@@ -20,7 +20,9 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import matplotlib
 import pypandoc
 import typst
 
@@ -28,7 +30,7 @@ from .errors import ConvertError
 from .model import Event, NoteContent, Synthesis, Tags
 from .render import media_path
 
-FORMATS = ("docx", "pdf", "html")
+FORMATS = ("docx", "pdf", "html", "fiches")
 PANDOC_READER = "markdown-smart"  # typography is done by the pipeline, in French
 
 
@@ -113,6 +115,7 @@ def to_docx(master: Path, target: Path, templates: Path, event: Event, meta: Doc
                 "--toc",
                 "--toc-depth=2",
                 f"--reference-doc={templates / 'reference.docx'}",
+                "--default-image-extension=png",
                 f"--lua-filter={templates / 'classes.lua'}",
                 f"--resource-path={master.parent}",
                 "-o",
@@ -136,6 +139,7 @@ def to_html(master: Path, target: Path, templates: Path, event: Event) -> None:
                 "--standalone",
                 "--embed-resources",
                 f"--template={templates / 'synthese.html'}",
+                "--default-image-extension=svg",
                 "--toc",
                 "--toc-depth=2",
                 "--section-divs",
@@ -147,29 +151,50 @@ def to_html(master: Path, target: Path, templates: Path, event: Event) -> None:
         )
 
 
-def to_pdf(master: Path, target: Path, templates: Path, event: Event, work: Path) -> None:
+# PDF/UA-1: tagged for screen readers, by default. PDF/A-2b (archiving) on request;
+# typst accepts both together.
+PDF_UA = ("ua-1",)
+# The charts' SVG text is set in DejaVu Sans, which matplotlib ships: typst is given that
+# folder so that charts keep their font although system fonts are ignored (same PDF
+# everywhere).
+CHART_FONTS = str(Path(matplotlib.__file__).parent / "mpl-data" / "fonts" / "ttf")
+PDF_ARCHIVE = ("a-2b", "ua-1")
+
+
+def to_pdf(
+    master: Path,
+    target: Path,
+    templates: Path,
+    event: Event,
+    template: str = "synthese.typ",
+    standards: tuple[str, ...] = PDF_UA,
+    toc: bool = True,
+) -> None:
+    """pandoc's typst writer with our template, then the typst compiler; images without
+    extension are taken as SVG (vector charts in the PDF). The Typst source is kept beside
+    the master (hidden), where the paths of the images are valid."""
     when = fixed_timestamp(event)
-    source = work / f"{target.stem}.typ"
-    work.mkdir(parents=True, exist_ok=True)
+    source = master.parent / f".{master.stem}.typ"
     # typst-smart: keep the typographic apostrophes (with smart, pandoc writes ' and lets
     # Typst curl it, but PDF bookmarks would keep the straight one).
-    pandoc(
-        [
-            str(master),
-            "-f",
-            PANDOC_READER,
-            "-t",
-            "typst-smart",
-            "--standalone",
-            f"--template={templates / 'synthese.typ'}",
-            "--toc",
-            "--toc-depth=2",
-            f"--lua-filter={templates / 'classes.lua'}",
-            "-o",
-            str(source),
-        ],
-        when,
-    )
+    args = [
+        str(master),
+        "-f",
+        PANDOC_READER,
+        "-t",
+        "typst-smart",
+        "--standalone",
+        f"--template={templates / template}",
+        f"--lua-filter={templates / 'classes.lua'}",
+        "--default-image-extension=svg",
+        f"--resource-path={master.parent}",
+        "-o",
+        str(source),
+    ]
+    if toc:
+        args += ["--toc", "--toc-depth=2"]
+    pandoc(args, when)
+    profiles: Any = list(standards)  # typst's stub wants its literal names
     with atomic_output(target) as tmp:
         try:
             typst.compile(
@@ -177,8 +202,10 @@ def to_pdf(master: Path, target: Path, templates: Path, event: Event, work: Path
                 output=str(tmp),
                 root=str(master.parent),
                 ignore_system_fonts=True,
+                font_paths=[CHART_FONTS],
                 timestamp=int(when.timestamp()),
                 format="pdf",
+                pdf_standards=profiles,
             )
         except typst.TypstError as exc:
             details = "\n".join([exc.diagnostic or "", *(exc.hints or [])])

@@ -126,6 +126,7 @@ class Event:
     references: tuple[Reference, ...] = ()
     partenaires: tuple[str, ...] = ()
     exemple: bool = False
+    participants: int | None = None  # attendance, when the programme gives it
 
     def session(self, session_id: str) -> Session | None:
         return next((s for s in self.sessions if s.id == session_id), None)
@@ -262,6 +263,7 @@ class NoteContent:
     items: tuple[Block | Turn, ...]
     quotes: tuple[Quote, ...] = ()
     proposals: tuple[Proposal, ...] = ()
+    key_points: tuple[Block, ...] = ()  # the rapporteur's « Ce qu’il faut retenir »
 
     @property
     def speakers(self) -> tuple[Speaker, ...]:

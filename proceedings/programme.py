@@ -280,6 +280,7 @@ _EVENT = {
     "partenaires": 1,
     "references": 1,
     "sessions": 1,
+    "participants": 1,
 }
 _EVENT_REQUIRED = (
     "reseau",
@@ -459,6 +460,7 @@ def _event(c: _Checker, root: _Node) -> Event | None:
         references=references,
         partenaires=c.texts(g("partenaires"), "partenaires"),
         exemple=c.boolean(g("exemple"), "exemple"),
+        participants=c.integer(g("participants"), "participants") or None,
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +18,26 @@ import jinja2
 from babel.dates import format_date
 
 from .errors import ProceedingsError
-from .model import Block, Event, Note, NoteContent, Session, Synthesis, Tags, Turn
+from .model import (
+    Block,
+    Event,
+    Note,
+    NoteContent,
+    NoteStatus,
+    Session,
+    Synthesis,
+    Tags,
+    Turn,
+)
 from .programme import FOOTNOTE_RE
+from .selection import key_figures
+from .speakers import Directory
 from .typography import french, ordinal, spans_md, text_md
 
 MASTER_TEMPLATE = "synthese.md.j2"
-MEDIA_DIR = ".travail/media"  # images of the notes, relative to the master document
+MEDIA_DIR = ".travail/media"
+PROPOSALS_TITLE = "En synthèse, que proposons-nous ensemble ?"
+FICHE_TEMPLATE = "fiche.md.j2"  # images of the notes, relative to the master document
 EXAMPLE_NOTICE = (
     "Document d’exemple : cette synthèse illustre le fonctionnement de l’outil. Les notes "
     "des rapporteurs, les propos et les citations qu’elle contient sont fictifs."
@@ -59,12 +74,22 @@ def make_environment(templates: Path) -> jinja2.Environment:
         anchor=anchor,
         commas=commas,
         links=links,
+        path=lambda p: Md(Path(p).as_posix()),  # paths the build itself made
     )
-    env.globals.update(render_note=render_note, heading=heading)
+    env.globals.update(
+        render_note=render_note, heading=heading, highlights=highlights, render_blocks=render_blocks
+    )
     return env
 
 
-def render(synthesis: Synthesis, tags: Tags, templates: Path) -> str:
+def render(
+    synthesis: Synthesis,
+    tags: Tags,
+    templates: Path,
+    selection: Any = None,
+    figures: Sequence[Any] = (),
+    editorial: Note | None = None,
+) -> str:
     """The whole synthesis as one pandoc Markdown document."""
     env = make_environment(templates)
     event = synthesis.event
@@ -73,6 +98,20 @@ def render(synthesis: Synthesis, tags: Tags, templates: Path) -> str:
         "sessions": synthesis.sessions,
         "synthesis": synthesis,
         "tags": tags,
+        "selection": selection,
+        "figures": figures,
+        "editorial": editorial,
+        "draft": draft(synthesis),
+        "partners": partners(synthesis),
+        "numbers": key_figures(synthesis, tags),
+        "programme_people": Directory(event).people,
+        "rapporteurs": rapporteurs(synthesis),
+        "group_ids": {
+            (c.session.id, g.titre if g.id else ""): g.id
+            for c in synthesis.sessions
+            for g in c.groups
+        },
+        "proposals_title": PROPOSALS_TITLE,
         "session_names": {s.id: session_name(s) for s in event.sessions},
         "title": Md(f"{ordinal(event.edition)} {text_md(event.titre)}"),
         "plain_title": f"{ordinal(event.edition, plain=True)} {event.titre}",
@@ -236,6 +275,42 @@ def render_note(content: NoteContent, base_level: int, context_title: str = "") 
     return Md("\n".join(out).strip("\n"))
 
 
+def render_blocks(note: Note, base_level: int, title: str = "") -> Md:
+    """A note read outside the sessions (the editorial) as Markdown; a first heading that
+    repeats ``title`` is left out."""
+    blocks = list(note.blocks)
+    if blocks and blocks[0].kind == "heading" and _same_title(blocks[0].text, title):
+        blocks = blocks[1:]
+    return Md("\n\n".join(_block_md(b, note, base_level) for b in blocks))
+
+
+def draft(synthesis: Synthesis) -> bool:
+    """A working document while any note included is not validated."""
+    return any(n.note.meta.statut is not NoteStatus.VALIDE for n in synthesis.notes)
+
+
+def rapporteurs(synthesis: Synthesis) -> list[tuple[str, tuple[str, ...]]]:
+    """The rapporteurs, each with the sessions of their notes."""
+    found: dict[str, list[str]] = {}
+    for content in synthesis.sessions:
+        for nc in content.notes:
+            name = nc.note.meta.rapporteur
+            if name and content.session.id not in found.setdefault(name, []):
+                found[name].append(content.session.id)
+    return sorted(((n, tuple(s)) for n, s in found.items()), key=lambda ns: ns[0])
+
+
+def partners(synthesis: Synthesis) -> tuple[str, ...]:
+    """The event's partners: the programme's list, else every partner its sessions name."""
+    event = synthesis.event
+    if event.partenaires:
+        return event.partenaires
+    names: list[str] = []
+    for s in event.sessions:
+        names += [p for w in s.ateliers for p in w.partenaires] + list(s.partenaires)
+    return tuple(dict.fromkeys(names))
+
+
 def _turn_md(turn: Turn, note: Note, base_level: int) -> list[str]:
     """The speaker's name in bold before the first block of the turn."""
     speaker = turn.speaker
@@ -328,3 +403,53 @@ def render_report(report: Any, templates: Path) -> str:
     )
     env.filters["french"] = french
     return _render(env, REPORT_TEMPLATE, {"report": report}, templates)
+
+
+def highlights(selection: Any, session_id: str, group_id: str) -> Md:
+    """The key messages and quotes of a session (group_id "") or of one of its groups."""
+    out: list[str] = []
+    points = selection.key_points.get((session_id, group_id))
+    if points is not None:
+        out += ["::: {.encadre}", "**Ce qu’il faut retenir**", ""]
+        out += [f"- {spans_md(b.spans)}" for b in points.points]
+        if points.automatic:
+            out += ["", "*Phrases choisies automatiquement dans les notes, à relire.*"]
+        out += [":::", ""]
+    quotes = selection.quotes.get((session_id, group_id), ())
+    if quotes:
+        out += ["::: {.citations}"]
+        for q in quotes:
+            out += ["", f"> «\u00a0{text_md(q.text)}\u00a0»"]
+            if q.speaker is not None:
+                out += [">", f"> — {text_md(q.speaker.name)}"]
+        out += ["", ":::", ""]
+    return Md("\n".join(out).rstrip("\n"))
+
+
+def render_fiche(
+    synthesis: Synthesis, tags: Tags, selection: Any, content: Any, templates: Path
+) -> str:
+    """One session's « fiche »: its key messages, quotes, proposals, themes and keyphrases."""
+    env = make_environment(templates)
+    event = synthesis.event
+    session = content.session
+    proposals = [
+        item
+        for theme in (selection.proposals if selection else ())
+        for item in theme.proposals
+        if item.session == session.id
+    ]
+    context: dict[str, Any] = {
+        "event": event,
+        "s": session,
+        "content": content,
+        "tags": tags,
+        "selection": selection,
+        "proposals": proposals,
+        "draft": any(n.note.meta.statut is not NoteStatus.VALIDE for n in content.notes),
+        "example_notice": EXAMPLE_NOTICE if event.exemple else "",
+        "event_title": Md(f"{ordinal(event.edition)} {text_md(event.titre)}"),
+        "plain_title": f"{ordinal(event.edition, plain=True)} {event.titre}",
+        "footnotes": _footnotes(event),
+    }
+    return _render(env, FICHE_TEMPLATE, context, templates)

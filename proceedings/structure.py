@@ -44,6 +44,11 @@ PROPOSAL_LINE = re.compile(
     r"^(?:proposition|préconisation|recommandation|piste)(?:\s+n°\s*\d+|\s+\d+)?\s*:\s*(.+)$",
     re.IGNORECASE | re.DOTALL,
 )
+KEY_HEADING = re.compile(
+    r"^(?:ce\s+qu[’']il\s+faut\s+retenir|(?:les\s+)?points?\s+(?:clés?|à\s+retenir)|"
+    r"à\s+retenir|messages?\s+clés?|l[’']essentiel|en\s+bref|les\s+enseignements)\b",
+    re.IGNORECASE,
+)
 _QUOTED = re.compile(r"«\s*([^«»]+?)\s*»")
 _ATTRIBUTION = re.compile(r"^(.*?[».!?…])\s*[(\[]([^()\[\]]{2,120})[)\]]\s*$", re.DOTALL)
 _DASH_ATTRIBUTION = re.compile(r"^(.*?[».!?…])\s*[—–-]\s*([^—–]{2,80})$", re.DOTALL)
@@ -154,6 +159,8 @@ class _Builder:
     speaker: Speaker | None = None
     heading_speaker: tuple[Speaker, int] | None = None  # (speaker, heading level)
     proposal_level: int | None = None  # level of the current "Propositions" heading
+    key_level: int | None = None  # level of the current "Ce qu'il faut retenir" heading
+    key_points: list[Block] = field(default_factory=list)
 
     def close(self) -> None:
         if self.speaker is not None and self.turn:
@@ -194,13 +201,21 @@ def structure(note: Note, directory: Directory, diag: Diagnostics) -> NoteConten
                 b.heading_speaker = None
             if b.proposal_level is not None and block.level <= b.proposal_level:
                 b.proposal_level = None
+            if b.key_level is not None and block.level <= b.key_level:
+                b.key_level = None
             title = block.text.strip()
+            if KEY_HEADING.match(title):
+                b.key_level = block.level
+                continue  # its content goes to the session's key messages
             if is_name(title) or directory.knows(title):
                 b.heading_speaker = (directory.resolve(title), block.level)
                 continue  # the name is shown with the turn, not as a heading
             if PROPOSAL_HEADING.match(title):
                 b.proposal_level = block.level
             b.items.append(block)
+            continue
+        if b.key_level is not None:
+            b.key_points.append(block)
             continue
         speaker, block = _label(block, directory)
         _collect(b, block, speaker)
@@ -212,7 +227,9 @@ def structure(note: Note, directory: Directory, diag: Diagnostics) -> NoteConten
             b.close()
             b.items.append(block)
     b.close()
-    content = NoteContent(note, tuple(b.items), tuple(b.quotes), tuple(b.proposals))
+    content = NoteContent(
+        note, tuple(b.items), tuple(b.quotes), tuple(b.proposals), tuple(b.key_points)
+    )
     _check_speakers(content, directory, diag)
     return content
 

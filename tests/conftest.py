@@ -61,6 +61,8 @@ statut: relu
 - La co-construction demande du temps.
 - Les élus veulent des preuves.
 
+## Échanges
+
 Une élue : « Nous avons besoin d'outils simples. »
 """
 

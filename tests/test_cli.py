@@ -20,10 +20,10 @@ def test_check_prints_the_deposit_report_and_writes_it(
     assert err == ""
     assert out.splitlines() == [
         "Bilan de dépôt — 1re Rencontre d’essai",
-        f"Dossier {tiny_event.as_posix()} : 2 notes lues, 41 mots, 0 erreur, 0 avertissement.",
+        f"Dossier {tiny_event.as_posix()} : 2 notes lues, 42 mots, 0 erreur, 0 avertissement.",
         "",
-        "■ Ouverture de la matinée [ouverture] — 1 note, 24 mots",
-        "    ouverture/notes.md — Markdown, 24 mots, rapporteur : Jeanne Rapporteuse, relu",
+        "■ Ouverture de la matinée [ouverture] — 1 note, 25 mots",
+        "    ouverture/notes.md — Markdown, 25 mots, rapporteur : Jeanne Rapporteuse, relu",
         "        intervenants : Une élue",
         "        1 citation, 0 proposition",
         "",
@@ -92,7 +92,7 @@ def test_broken_programme_lists_problems_and_exits_1(
     [
         (
             ["build", "--formats", "odt"],
-            "--formats : format inconnu « odt » (formats : docx, pdf, html)",
+            "--formats : format inconnu « odt » (formats : docx, pdf, html, fiches)",
         ),
         (["check", "dossier-absent"], "dossier-absent : dossier introuvable"),
         (

@@ -209,7 +209,8 @@ def test_build_exports_tags_and_index(tmp_path: Path) -> None:
     assert rows[0] == ["tag", "kind", "lemma", "count", "sessions", "notes"]
     assert len(rows) == len(data["tags"]) + 1
     master = (tmp_path / "out" / "synthese.md").read_text(encoding="utf-8")
-    assert "# Index {#index}" in master and "**Mots-clés** :" in master
+    assert "## Index des thèmes et des mots-clés {#index}" in master
+    assert "**Mots-clés** :" in master
     assert result.synthesis.notes
 
 

@@ -36,7 +36,8 @@ READERS: dict[str, Reader] = {
 
 PROGRAMME_FILE = "programme.yaml"
 # Files of the event folder that describe the event and are not notes.
-EVENT_FILES = frozenset({PROGRAMME_FILE, "thesaurus.yaml", "mots-cles.yaml"})
+EDITORIAL_FILE = "editorial.md"
+EVENT_FILES = frozenset({PROGRAMME_FILE, EDITORIAL_FILE, "thesaurus.yaml", "mots-cles.yaml"})
 
 # Files that editors, office suites and operating systems leave behind: never notes
 # (hidden files, Word's "~$" owner files and LibreOffice's ".~lock.…#" are hidden too).
@@ -114,3 +115,12 @@ def read_or_report(found: Found, diag: Diagnostics) -> Note | None:
         diag.error(f"{exc.message}, fichier ignoré", exc.path or found.shown, exc.line)
         return None
     return dataclasses.replace(note, digest=hashlib.sha256(data).hexdigest())
+
+
+def read_editorial(event_dir: Path, diag: Diagnostics) -> Note | None:
+    """The optional editorial of the event folder (Markdown), None when absent or unreadable."""
+    path = event_dir / EDITORIAL_FILE
+    if not path.is_file():
+        return None
+    found = Found(path, EDITORIAL_FILE, path.as_posix(), markdown.read)
+    return read_or_report(found, diag)
