@@ -6,13 +6,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import charts, deposit, export
+from .docx_finish import DocxFinish
 from .errors import Diagnostics
-from .model import Event, Note, Synthesis, Tags
+from .model import Note, Synthesis, Tags
 from .programme import load_programme
 from .readers import PROGRAMME_FILE, Found, discover, read_editorial, read_or_report
 from .render import (
     EXAMPLE_NOTICE,
+    draft,
     heure,
+    partners,
     plain,
     render,
     render_fiche,
@@ -96,7 +99,7 @@ def build(
     outputs = [master]
     if "docx" in formats:
         target = out / "synthese.docx"
-        export.to_docx(master, target, templates, event, _docx_meta(event, tags))
+        export.to_docx(master, target, templates, event, _docx_spec(synthesis, tags))
         outputs.append(target)
     if "pdf" in formats:
         target = out / "synthese.pdf"
@@ -158,7 +161,9 @@ def _report(
     )
 
 
-def _docx_meta(event: Event, tags: Tags) -> export.DocxMeta:
+def _docx_spec(synthesis: Synthesis, tags: Tags) -> DocxFinish:
+    """What python-docx adds to pandoc's DOCX: cover details, header, watermark, properties."""
+    event = synthesis.event
     title = plain(f"{ordinal(event.edition, plain=True)} {event.titre}")
     cover = [
         ("Couverture détails", f"{ordinal(event.edition, plain=True)} édition"),
@@ -166,11 +171,20 @@ def _docx_meta(event: Event, tags: Tags) -> export.DocxMeta:
         ("Couverture détails", f"{plain(event.lieu)}, {plain(event.adresse)}"),
         ("Couverture détails", f"Organisation : {plain(event.organisateur)}"),
     ]
+    if partners(synthesis):
+        cover.append(
+            ("Couverture détails", "En partenariat avec " + ", ".join(partners(synthesis)))
+        )
     if event.exemple:
         cover.append(("Bandeau exemple", plain(EXAMPLE_NOTICE)))
-    return export.DocxMeta(
+    return DocxFinish(
         title=f"{title} — {plain(event.theme)}",
         subject=plain(event.theme),
-        cover=tuple((style, french(text)) for style, text in cover),
+        author=plain(event.organisateur),
         keywords=tuple(t.label for t in (*tags.themes[:8], *tags.keyphrases[:8])),
+        network=plain(event.reseau),
+        cover=tuple((style, french(text)) for style, text in cover),
+        header=title,
+        draft=draft(synthesis),
+        created=export.fixed_timestamp(event).replace(tzinfo=None),
     )

@@ -60,7 +60,7 @@ RC: dict[RcKeyType, Any] = {
     "xtick.color": TEXT,
     "ytick.color": TEXT,
     "figure.facecolor": "white",
-    "savefig.facecolor": "white",
+    "savefig.facecolor": "none",  # transparent: the draft watermark shows through
     "svg.fonttype": "none",  # text stays text: searchable, and read by screen readers
     "svg.hashsalt": "proceedings",  # fixed ids: reproducible SVG
 }

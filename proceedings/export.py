@@ -18,7 +18,6 @@ import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +25,7 @@ import matplotlib
 import pypandoc
 import typst
 
+from .docx_finish import DocxFinish, finish
 from .errors import ConvertError
 from .model import Event, NoteContent, Synthesis, Tags
 from .render import media_path
@@ -92,17 +92,7 @@ def pandoc(args: list[str], when: dt.datetime) -> None:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class DocxMeta:
-    """What python-docx adds to pandoc's DOCX: cover details and core properties."""
-
-    title: str
-    subject: str
-    cover: tuple[tuple[str, str], ...]  # (paragraph style, text) under the cover's date
-    keywords: tuple[str, ...] = ()
-
-
-def to_docx(master: Path, target: Path, templates: Path, event: Event, meta: DocxMeta) -> None:
+def to_docx(master: Path, target: Path, templates: Path, event: Event, spec: DocxFinish) -> None:
     when = fixed_timestamp(event)
     with atomic_output(target) as tmp:
         pandoc(
@@ -123,7 +113,7 @@ def to_docx(master: Path, target: Path, templates: Path, event: Event, meta: Doc
             ],
             when,
         )
-        finish_docx(tmp, event, meta)
+        finish(tmp, spec)  # cover, filled contents, headers, watermark, properties
         _fix_zip_dates(tmp, when)
 
 
@@ -140,6 +130,7 @@ def to_html(master: Path, target: Path, templates: Path, event: Event) -> None:
                 "--embed-resources",
                 f"--template={templates / 'synthese.html'}",
                 "--default-image-extension=svg",
+                f"--lua-filter={templates / 'classes.lua'}",
                 "--toc",
                 "--toc-depth=2",
                 "--section-divs",
@@ -235,62 +226,6 @@ def _fix_zip_dates(path: Path, when: dt.datetime) -> None:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             dst.writestr(info, data)
-
-
-# -- DOCX finishing ------------------------------------------------------------------------
-
-
-def finish_docx(path: Path, event: Event, meta: DocxMeta) -> None:
-    """Complete what pandoc's DOCX lacks: the cover's details, core properties, language."""
-    import docx  # python-docx; imported here so that other formats do not pay for it
-    from docx.enum.text import WD_BREAK
-
-    document = docx.Document(str(path))
-    body = document.paragraphs
-    styles = {s.name for s in document.styles}
-    title_par = next((p for p in body if p.style is not None and p.style.name == "Title"), None)
-    for p in body:  # the organiser is named under the date, with its role
-        if p.style is not None and p.style.name == "Author":
-            p._p.getparent().remove(p._p)
-    body = document.paragraphs
-    anchor = None
-    for p in body:
-        if p.style is not None and p.style.name in ("Title", "Subtitle", "Author", "Date"):
-            anchor = p
-        elif anchor is not None:
-            break
-    if title_par is not None and "Couverture réseau" in styles:
-        title_par.insert_paragraph_before(event.reseau, style="Couverture réseau")
-    if anchor is not None:
-        last = anchor
-        for style, text in meta.cover:
-            new = _insert_after(last, text, style if style in styles else None)
-            last = new
-        last.add_run().add_break(WD_BREAK.PAGE)
-    when = fixed_timestamp(event).replace(tzinfo=None)
-    props = document.core_properties
-    props.title = meta.title
-    props.subject = meta.subject
-    props.keywords = ", ".join(meta.keywords)
-    props.author = event.organisateur
-    props.language = "fr-FR"
-    props.created = when
-    props.modified = when
-    props.last_modified_by = event.organisateur
-    props.revision = 1
-    document.save(str(path))
-
-
-def _insert_after(paragraph, text: str, style: str | None):  # type: ignore[no-untyped-def]
-    from docx.text.paragraph import Paragraph
-
-    new_p = paragraph._p.makeelement(paragraph._p.tag, {})
-    paragraph._p.addnext(new_p)
-    new = Paragraph(new_p, paragraph._parent)
-    new.add_run(text)
-    if style:
-        new.style = style
-    return new
 
 
 # -- tags ---------------------------------------------------------------------------------------

@@ -24,3 +24,63 @@ function Div(div)
     end
   end
 end
+
+-- Images: pandoc 3.9's typst writer drops their alt text, and its HTML writer keeps
+-- fig-alt only as data-fig-alt. The description read by screen readers is the fig-alt
+-- attribute (the charts' alt text), else the image's caption.
+local function alt_of(img)
+  return img.attributes.alt or img.attributes["fig-alt"] or pandoc.utils.stringify(img.caption)
+end
+
+local function typst_string(s)
+  return '"' .. s:gsub('\\', '\\\\'):gsub('"', '\\"') .. '"'
+end
+
+local function typst_image(img)
+  local src = img.src
+  if not src:match("%.%w+$") then
+    src = src .. ".svg" -- as --default-image-extension would: the charts' vector files
+  end
+  local args = { typst_string(src) }
+  for _, key in ipairs({ "width", "height" }) do
+    local v = img.attributes[key]
+    if v then table.insert(args, key .. ": " .. v) end
+  end
+  local alt = alt_of(img)
+  if alt == "" then alt = "Image" end -- PDF/UA requires an alternative text
+  table.insert(args, "alt: " .. typst_string(alt))
+  return "image(" .. table.concat(args, ", ") .. ")"
+end
+
+local function html_image(img)
+  if img.attributes["fig-alt"] then
+    img.attributes.alt = img.attributes.alt or img.attributes["fig-alt"]
+    img.attributes["fig-alt"] = nil
+    return img
+  end
+end
+
+local images = {
+  Image = function(img)
+    if FORMAT == "typst" then
+      return pandoc.RawInline("typst", "#box(" .. typst_image(img) .. ")")
+    elseif FORMAT:match("html") then
+      return html_image(img)
+    end
+  end,
+}
+
+local figures = {
+  Figure = function(fig)
+    if FORMAT ~= "typst" then return nil end
+    return fig:walk({
+      Image = function(img) return pandoc.RawInline("typst", "#" .. typst_image(img)) end,
+    })
+  end,
+}
+
+return {
+  { Div = Div },
+  figures,
+  images,
+}

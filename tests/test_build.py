@@ -26,7 +26,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("build")
     event = write_tiny_event(root / "evenement")
     diag = Diagnostics()
-    build(event, root / "sortie", ("docx", "pdf", "html"), diag)
+    build(event, root / "sortie", ("docx", "pdf", "html", "fiches"), diag)
     assert list(diag) == []
     return root / "sortie"
 
@@ -53,17 +53,27 @@ def test_docx_has_cover_and_sessions_in_programme_order(built: Path) -> None:
         "De 9\u00a0h à 12\u00a0h",
         "Salle des fêtes, 1, place de la Mairie, 35000 Rennes",
         "Organisation\u00a0: Association d’essai",
+        "En partenariat avec Réseau Mobilité",
     ]
     assert any(
         style == "Bandeau exemple" and "Document d’exemple" in text for style, text in styles
     )
     headings = [text for style, text in styles if style == "Heading 1"]
-    assert headings == ["La Rencontre", "Le programme en un coup d’œil", *SESSION_TITLES, "Index"]
+    assert headings == [
+        "La Rencontre",
+        "La Rencontre en chiffres",
+        "Le programme en un coup d’œil",
+        *SESSION_TITLES,
+        "En synthèse, que proposons-nous ensemble\u202f?",
+        "Annexes",
+    ]
     assert [t for s, t in styles if s == "Heading 2"] == [
-        "Ce qu’il faut retenir",
+        "Échanges",
         "Atelier mobilité",
-        "Thèmes",
-        "Mots-clés",
+        "Autres propositions",
+        "Index des thèmes et des mots-clés",
+        "Rapporteurs et contributeurs",
+        "Partenaires",
     ]
     props = document.core_properties
     assert props.title == "1re Rencontre d’essai — Essayons ensemble\u202f!"
@@ -163,3 +173,122 @@ def test_same_inputs_give_the_same_bytes(built: Path, tmp_path: Path) -> None:
     build(write_tiny_event(tmp_path / "evenement"), again, ("docx", "pdf", "html"), Diagnostics())
     for name in ("synthese.md", "synthese.docx", "synthese.pdf", "synthese.html"):
         assert (again / name).read_bytes() == (built / name).read_bytes(), name
+
+
+def test_docx_contents_headers_watermark_and_image_alt_texts(built: Path) -> None:
+    import zipfile
+
+    document = docx.Document(str(built / "synthese.docx"))
+    body = document.element.body.xml
+    entries = toc_entries(document)
+    assert [(level, text) for level, text, _ in entries[:4]] == [
+        (1, "La Rencontre"),
+        (1, "La Rencontre en chiffres"),
+        (1, "Le programme en un coup d’œil"),
+        (1, "Ouverture de la matinée"),
+    ]
+    assert (2, "Atelier mobilité") in [(lv, t) for lv, t, _ in entries]
+    assert all(page.isdigit() for _, _, page in entries)  # filled: no field to refresh
+    bookmarks = set(re.findall(r'w:bookmarkStart [^>]*w:name="([^"]+)"', body))
+    anchors = re.findall(r'<w:hyperlink [^>]*w:anchor="([^"]+)"', body)
+    assert anchors and set(anchors) <= bookmarks
+    section = document.sections[0]
+    assert section.different_first_page_header_footer
+    assert "1re Rencontre d’essai" in section.header.paragraphs[0].text
+    with zipfile.ZipFile(built / "synthese.docx") as z:
+        headers = " ".join(z.read(n).decode() for n in z.namelist() if n.startswith("word/header"))
+        footers = " ".join(z.read(n).decode() for n in z.namelist() if n.startswith("word/footer"))
+    assert 'string="Document de travail"' in headers  # a draft: the tiny notes are « relu »
+    assert "PAGE" in footers and "NUMPAGES" in footers
+    descriptions = re.findall(r'<wp:docPr [^>]*descr="([^"]*)"', body)
+    assert descriptions and all(d.strip() for d in descriptions)
+    assert any(d.startswith("Carte de chaleur") or "thème" in d for d in descriptions)
+    assert document.core_properties.keywords
+
+
+def toc_entries(document: docx.document.Document) -> list[tuple[int, str, str]]:
+    """(level, heading, page) of each entry of the table of contents, read in its XML."""
+    from docx.oxml.ns import qn
+
+    entries = []
+    for sdt in document.element.body.iter(qn("w:sdt")):
+        for p in sdt.iter(qn("w:p")):
+            style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+            name = style.get(qn("w:val")) if style is not None else ""
+            if not name.lower().startswith("toc") or not name[-1:].isdigit():
+                continue
+            texts = "".join(t.text or "" for t in p.iter(qn("w:t")))
+            runs = [t.text or "" for t in p.iter(qn("w:t"))]
+            entries.append(
+                (int(name[-1]), texts[: len(texts) - len(runs[-1])].strip(), runs[-1].strip())
+            )
+    return entries
+
+
+def test_pdf_is_accessible_with_outline_metadata_and_language(built: Path) -> None:
+    reader = PdfReader(str(built / "synthese.pdf"))
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "fr-FR"
+    assert "/StructTreeRoot" in root  # tagged PDF
+    xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
+    assert "pdfuaid:part" in xmp and ">1<" in xmp.split("pdfuaid:part")[1][:10]
+    assert reader.metadata is not None
+    assert reader.metadata.author == "Association d’essai"
+    assert "/Keywords" in reader.metadata
+    outline = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert outline[:3] == [
+        "La Rencontre",
+        "La Rencontre en chiffres",
+        "Le programme en un coup d’œil",
+    ]
+    text = " ".join(page.extract_text() or "" for page in reader.pages)
+    assert "Document de travail" in text  # the draft watermark
+
+
+def test_html_anchors_and_alt_texts(built: Path) -> None:
+    html = (built / "synthese.html").read_text(encoding="utf-8")
+    ids = set(re.findall(r'\bid="([^"]+)"', html))
+    targets = set(re.findall(r'href="#([^"]+)"', html))
+    assert targets and targets <= ids  # every internal link leads somewhere
+    alts = re.findall(r'<img [^>]*alt="([^"]*)"', html)
+    assert alts and all(a.strip() for a in alts)
+    assert any(a.startswith("Carte de chaleur") or "thème" in a for a in alts)
+    assert "Document de travail" in html
+
+
+def test_one_fiche_per_session_with_notes(built: Path) -> None:
+    fiches = sorted((built / "fiches").glob("*.pdf"))
+    assert [f.name for f in fiches] == ["01-ouverture.pdf", "02-ateliers.pdf"]
+    reader = PdfReader(str(fiches[1]))
+    assert 1 <= len(reader.pages) <= 3
+    text = " ".join(page.extract_text() or "" for page in reader.pages)
+    assert "Ateliers du matin" in text
+    assert "FICHEDESESSION" in text.replace(" ", "").upper()
+    assert reader.metadata is not None and "Ateliers du matin" in (reader.metadata.title or "")
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) absent")
+def test_libreoffice_opens_the_docx(built: Path, tmp_path: Path) -> None:
+    import subprocess
+
+    done = subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={(tmp_path / 'profil').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(built / "synthese.docx"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    reader = PdfReader(str(tmp_path / "synthese.pdf"))
+    assert len(reader.pages) >= 4
+    contents = reader.pages[1].extract_text() or ""
+    assert "Ouverture de la matinée" in contents and "Annexes" in contents

@@ -26,17 +26,27 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[BuildResult, str, di
 
 def headings(master: str, level: int) -> list[str]:
     marks = "#" * level
-    return [re.sub(r"\s*\{#[^}]*\}$", "", line[level + 1:])
-            for line in master.splitlines() if line.startswith(marks + " ")]
+    return [
+        re.sub(r"\s*\{#[^}]*\}$", "", line[level + 1 :])
+        for line in master.splitlines()
+        if line.startswith(marks + " ")
+    ]
 
 
 def test_chapters_in_the_order_of_actes(demo) -> None:  # type: ignore[no-untyped-def]
     result, master, _ = demo
     sessions = [c.session.titre.replace("'", "’") for c in result.synthesis.sessions]
     chapters = [re.sub(r"[\u00a0\u202f]", " ", h) for h in headings(master, 1)]
-    expected = ["Éditorial", "La Rencontre", "La Rencontre en chiffres",
-                "Le programme en un coup d’œil", *sessions[:6],
-                "En synthèse, que proposons-nous ensemble ?", *sessions[6:], "Annexes"]
+    expected = [
+        "Éditorial",
+        "La Rencontre",
+        "La Rencontre en chiffres",
+        "Le programme en un coup d’œil",
+        *sessions[:6],
+        "En synthèse, que proposons-nous ensemble ?",
+        *sessions[6:],
+        "Annexes",
+    ]
     assert chapters == [re.sub(r"[\u00a0\u202f]", " ", e) for e in expected]
 
 
@@ -58,8 +68,9 @@ def test_key_messages_written_or_chosen_and_marked(demo) -> None:  # type: ignor
     selection = {k: v for k, v in result_selection(result).items()}
     automatic = [k for k, v in selection.items() if v.automatic]
     assert ("co-developpement", "groupe-2") in automatic
-    assert master.count("*Phrases choisies automatiquement dans les notes, à relire.*") == \
-        len(automatic)
+    assert master.count("*Phrases choisies automatiquement dans les notes, à relire.*") == len(
+        automatic
+    )
 
 
 def result_selection(result: BuildResult):  # type: ignore[no-untyped-def]
@@ -98,11 +109,9 @@ def test_every_proposal_is_grouped_by_theme_and_traced(demo) -> None:  # type: i
 
 
 def test_figures_with_caption_and_alt_text(demo) -> None:  # type: ignore[no-untyped-def]
-    result, master, _ = demo
-    figures = re.findall(r"!\[(.+?)\]\((\.travail/figures/[\w-]+)\)\{fig-alt=\"(.+?)\"\}",
-                         master)
-    assert [Path(f[1]).name for f in figures] == ["themes-sessions", "mots-cles",
-                                                   "temps-de-parole"]
+    _result, master, _ = demo
+    figures = re.findall(r"!\[(.+?)\]\((\.travail/figures/[\w-]+)\)\{fig-alt=\"(.+?)\"\}", master)
+    assert [Path(f[1]).name for f in figures] == ["themes-sessions", "mots-cles", "temps-de-parole"]
     assert all(caption and alt for caption, _, alt in figures)
 
 
@@ -110,8 +119,11 @@ def test_annexes(demo) -> None:  # type: ignore[no-untyped-def]
     _, master, _ = demo
     annexes = master.split("\n# Annexes")[1]
     assert headings(annexes, 2) == [
-        "Index des thèmes et des mots-clés", "Index des personnes et des organisations",
-        "Sigles", "Rapporteurs et contributeurs", "Partenaires",
+        "Index des thèmes et des mots-clés",
+        "Index des personnes et des organisations",
+        "Sigles",
+        "Rapporteurs et contributeurs",
+        "Partenaires",
     ]
     assert "- **ODD** : " in annexes
     assert "Mathilde Garnier" in annexes  # a rapporteur
