@@ -9,6 +9,7 @@ from . import charts, deposit, export
 from .docx_finish import DocxFinish
 from .errors import Diagnostics
 from .model import Note, Synthesis, Tags
+from .privacy import anonymise
 from .programme import load_programme
 from .readers import PROGRAMME_FILE, Found, discover, read_editorial, read_or_report
 from .render import (
@@ -57,6 +58,8 @@ def collect(event_dir: Path, diag: Diagnostics) -> Collected:
     diag.extend(warnings)
     found = discover(event_dir, diag)
     read = [n for f in found if (n := read_or_report(f, diag))]
+    # Names to hide are replaced before any other stage reads the notes.
+    event, read, _ = anonymise(event, read)
     kept = deposit.screen(read, diag)
     synthesis = Synthesis(event=event, sessions=assign(kept, event, diag))
     return Collected(tuple(found), tuple(read), synthesis)

@@ -17,6 +17,7 @@ from . import deposit, export
 from .build import REPORT, TEMPLATES, build, check
 from .errors import Diagnostics, ProceedingsError, ProgrammeError, SourceError
 from .export import FORMATS
+from .lock import output_lock
 from .readers.decode import decode
 from .tagging import Analyser, keyphrases_of_texts
 from .vocabulary import Vocabulary
@@ -150,6 +151,14 @@ def _common(p: argparse.ArgumentParser, output_help: str) -> None:
     )
     p.add_argument("--sortie", metavar="DIR", type=Path, default=Path("output"), help=output_help)
     p.add_argument(
+        "--attente",
+        metavar="SECONDES",
+        type=float,
+        default=600,
+        help="si une autre construction écrit dans le même dossier de sortie, "
+        "l’attendre au plus ce temps (défaut : 600)",
+    )
+    p.add_argument(
         "--gabarits",
         metavar="DIR",
         type=Path,
@@ -181,14 +190,16 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
                 return EXIT_USAGE
             standards = export.PDF_ARCHIVE if args.archivage else export.PDF_UA
-            result = build(
-                args.dossier, args.sortie, formats, diag, args.gabarits, pdf_standards=standards
-            )
+            with output_lock(args.sortie, args.attente, _notify):
+                result = build(
+                    args.dossier, args.sortie, formats, diag, args.gabarits, pdf_standards=standards
+                )
             _report(diag)
             for path in result.outputs:
                 print(f"écrit : {path}")
         else:
-            report = check(args.dossier, args.sortie, diag, args.gabarits)
+            with output_lock(args.sortie, args.attente, _notify):
+                report = check(args.dossier, args.sortie, diag, args.gabarits)
             _report(diag)
             print(deposit.as_text(report), end="")
             print(f"Bilan écrit dans {args.sortie / REPORT}")
@@ -242,6 +253,10 @@ def _keyphrases(args: argparse.Namespace) -> int:
     export.write_text(args.json, document + "\n")
     print(f"{len(ids)} textes, mots-clés écrits dans {args.json}")
     return EXIT_INPUT if len(ids) < len(files) else EXIT_OK
+
+
+def _notify(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
 
 
 def _report(diag: Diagnostics) -> None:

@@ -47,6 +47,7 @@ class Person:
     question: str = ""  # the question a round-table speaker addresses
     represente: str = ""  # whom the person stands for ("Jacqueline Gourault, Ministre …")
     alias: tuple[str, ...] = ()  # other spellings found in notes ("H. Valade")
+    anonyme: bool = False  # published under a role or « Intervenant·e N », never by name
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +106,7 @@ class Session:
     outils: tuple[Tool, ...] = ()
     animation: str = ""  # organisation that runs the session (tour of tools)
     restitution: str = ""  # title of the plenary report-back, for co-development
+    anonyme: bool = False  # every person of the session published without their name
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +158,7 @@ class Block:
     line: int = 0  # 1-based line in the source file, for messages (0: no lines)
     rows: tuple[tuple[Cell, ...], ...] = ()  # table rows; the first one is the header
     media: str = ""  # image: the name of one of the note's Media
+    src: str = ""  # image of a Markdown note: the path as written, resolved after reading
     speaker: str = ""  # speaker label given by the format itself (transcripts)
     start: float | None = None  # seconds from the start of a recording
     end: float | None = None
@@ -188,6 +191,7 @@ class FrontMatter:
     statut: NoteStatus | None = None
     date: dt.date | None = None
     intervenants: tuple[str, ...] = ()  # speakers declared by the rapporteur
+    anonymes: tuple[str, ...] = ()  # people to publish without their name
     session_line: int = 0  # line of "session:" in the file, for messages
 
 

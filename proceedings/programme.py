@@ -242,7 +242,15 @@ def _convert(node: yaml.Node, shown: str, problems: list[Diagnostic]) -> _Node:
 
 # -- the programme's shape ---------------------------------------------------------------
 
-_PERSON = {"nom": 1, "role": 1, "organisation": 1, "question": 1, "represente": 1, "alias": 1}
+_PERSON = {
+    "nom": 1,
+    "role": 1,
+    "organisation": 1,
+    "question": 1,
+    "represente": 1,
+    "alias": 1,
+    "anonyme": 1,
+}
 _FOCUS = {"titre": 1, "organisation": 1, "intervenants": 1}
 _WORKSHOP = {"id": 1, "titre": 1, "partenaires": 1, "description": 1}
 _TOOL = {"nom": 1, "porteur": 1, "description": 1}
@@ -263,6 +271,7 @@ _SESSION = {
     "outils": 1,
     "animation": 1,
     "restitution": 1,
+    "anonyme": 1,
 }
 _EVENT = {
     "exemple": 1,
@@ -310,6 +319,7 @@ def _person(c: _Checker, node: _Node, key: str) -> Person | None:
         question=c.text(f.get("question"), _join(key, "question")),
         represente=c.text(f.get("represente"), _join(key, "represente")),
         alias=c.texts(f.get("alias"), _join(key, "alias")),
+        anonyme=c.boolean(f.get("anonyme"), _join(key, "anonyme")),
     )
 
 
@@ -401,6 +411,7 @@ def _session(c: _Checker, node: _Node, key: str) -> Session | None:
         outils=c.sequence(g("outils"), _join(key, "outils"), lambda n, k: _tool(c, n, k)),
         animation=c.text(g("animation"), _join(key, "animation")),
         restitution=c.text(g("restitution"), _join(key, "restitution")),
+        anonyme=c.boolean(g("anonyme"), _join(key, "anonyme")),
     )
 
 

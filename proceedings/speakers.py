@@ -129,6 +129,18 @@ def is_name(text: str) -> bool:
     return bool(_NAME.match(text) or _CIVIL_NAME.match(text))
 
 
+def is_role(text: str) -> bool:
+    """A role or a numbered voice standing for a name: « Animateur », « SPEAKER_01 »."""
+    text = text.strip()
+    return bool(_ROLE_ALONE.match(text) or DIARIZATION.match(text)) or text in (
+        UNKNOWN_VOICE,
+        "Q",
+        "R",
+        "Question",
+        "Réponse",
+    )
+
+
 def is_description(text: str) -> bool:
     """An anonymous speaker described by role: « une élue », « un participant de l’atelier »."""
     return bool(_DESCRIPTION.match(text.strip())) and len(text) <= 100

@@ -410,6 +410,66 @@ def _initials_match(words: list[str], short: str) -> bool:
     return all(any(i == c for i in it) for c in letters) and len(initials) <= len(letters) + 1
 
 
+CHUNK = 100_000  # characters sent to spaCy at once, at paragraph boundaries
+
+
+def split_text(text: Text, size: int = CHUNK) -> list[tuple[int, Text]]:
+    """A text in (offset, piece) of at most ``size`` characters, cut between paragraphs
+    (or, inside a paragraph longer than that, between words); titles keep their place."""
+    if len(text.text) <= size:
+        return [(0, text)]
+    pieces: list[tuple[int, Text]] = []
+    start, n = 0, len(text.text)
+    while start < n:
+        end = min(start + size, n)
+        if end < n:
+            cut = text.text.rfind("\n\n", start + size // 2, end)
+            if cut == -1:
+                cut = text.text.rfind(" ", start + size // 2, end)
+            end = cut if cut > start else end
+        titles = tuple((a - start, b - start) for a, b in text.titles if start <= a < end)
+        pieces.append((start, Text(text.text[start:end], titles)))
+        start = end
+    return pieces
+
+
+def merge_analyses(parts: list[tuple[int, Text, Analysis]], length: int) -> Analysis:
+    """The analyses of the pieces of one text as the analysis of the whole."""
+    if len(parts) == 1:
+        return parts[0][2]
+    phrases: dict[str, Phrase] = {}
+    mentions: Counter[tuple[str, str]] = Counter()
+    defined: dict[str, Acronym] = {}
+    total = max(length, 1)
+    for at, piece, analysis in parts:
+        for p in analysis.phrases:
+            first = round((at + p.first * len(piece.text)) / total, 4)
+            old = phrases.get(p.key)
+            if old is None:
+                phrases[p.key] = Phrase(p.key, p.surface, p.count, first, p.title, p.words)
+            else:
+                phrases[p.key] = Phrase(
+                    p.key,
+                    old.surface,
+                    old.count + p.count,
+                    min(old.first, first),
+                    old.title or p.title,
+                    p.words,
+                )
+        for m in analysis.mentions:
+            mentions[(m.text, m.label)] += m.count
+        for a in analysis.acronyms:
+            defined.setdefault(a.short, a)
+    return Analysis(
+        tokens=sum(a.tokens for _, _, a in parts),
+        phrases=tuple(phrases[k] for k in sorted(phrases)),
+        themes=tuple(h for _, _, a in parts for h in a.themes),
+        mentions=tuple(Mention(t, label, c) for (t, label), c in sorted(mentions.items())),
+        acronyms=tuple(sorted(defined.values(), key=lambda a: (a.short, a.long))),
+        capitals=tuple(sorted({c for _, _, a in parts for c in a.capitals})),
+    )
+
+
 # -- cache --------------------------------------------------------------------------------------
 
 
@@ -477,11 +537,16 @@ class Analyser:
         if todo:
             nlp = self.nlp()
             themes = self.themes()
-            docs = nlp.pipe((prepare(texts[i].text) for i in todo), batch_size=batch_size)
-            for i, doc in zip(todo, docs, strict=True):
-                analysis = analyse(
-                    doc, texts[i], themes, VAGUE | MEETING if self.meeting else VAGUE
-                )
+            vague = VAGUE | MEETING if self.meeting else VAGUE
+            # Long texts go to spaCy in pieces (it refuses texts over nlp.max_length, and
+            # memory grows with the length of one text); the pieces' analyses are merged.
+            pieces = [(i, at, piece) for i in todo for at, piece in split_text(texts[i])]
+            docs = nlp.pipe((prepare(p.text) for _, _, p in pieces), batch_size=batch_size)
+            parts: dict[int, list[tuple[int, Text, Analysis]]] = defaultdict(list)
+            for (i, at, piece), doc in zip(pieces, docs, strict=True):
+                parts[i].append((at, piece, analyse(doc, piece, themes, vague)))
+            for i in todo:
+                analysis = merge_analyses(parts[i], len(texts[i].text))
                 found[i] = analysis
                 self.nlp_calls += 1
                 if self.cache:

@@ -10,12 +10,14 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+import re
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Diagnostics, SourceError
-from ..model import Note
+from ..model import Media, Note
 from . import markdown, office, subtitles, text
 
 Reader = Callable[[bytes, str, str, Diagnostics], Note]
@@ -82,8 +84,15 @@ def discover(event_dir: Path, diag: Diagnostics) -> list[Found]:
     debris silently, other formats with a warning. Hidden folders are not entered.
     """
     found: list[Found] = []
+    root = event_dir.resolve()
     for folder, dirs, files in os.walk(event_dir):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(d for d in dirs if (Path(folder) / d).is_symlink()):
+            diag.warning(
+                "lien symbolique vers un dossier, non parcouru", (Path(folder) / name).as_posix()
+            )
+        dirs[:] = sorted(
+            d for d in dirs if not d.startswith(".") and not (Path(folder) / d).is_symlink()
+        )
         for name in sorted(files):
             path = Path(folder) / name
             rel = path.relative_to(event_dir).as_posix()
@@ -91,6 +100,9 @@ def discover(event_dir: Path, diag: Diagnostics) -> list[Found]:
                 continue
             shown = (event_dir / rel).as_posix()
             reason = debris(name)
+            if not reason and path.is_symlink() and not path.resolve().is_relative_to(root):
+                reason = "lien symbolique vers un fichier hors du dossier de l’événement"
+                diag.warning(f"{reason}, ignoré", shown)
             reader = None if reason else READERS.get(path.suffix.lower())
             if reader is None and not reason:
                 reason = "format non pris en charge"
@@ -114,7 +126,56 @@ def read_or_report(found: Found, diag: Diagnostics) -> Note | None:
     except SourceError as exc:
         diag.error(f"{exc.message}, fichier ignoré", exc.path or found.shown, exc.line)
         return None
+    note = _resolve_images(note, found, diag)
     return dataclasses.replace(note, digest=hashlib.sha256(data).hexdigest())
+
+
+IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".gif")  # what DOCX, PDF and HTML all display
+MAX_IMAGE = 20 * 1024 * 1024
+
+
+def _resolve_images(note: Note, found: Found, diag: Diagnostics) -> Note:
+    """Images a Markdown note refers to: only files inside the event folder are embedded.
+
+    Absolute paths, ``..`` escapes and links leading outside are refused, so that no file of
+    the machine can end up in a published document; remote images are never fetched.
+    """
+    if not any(b.src for b in note.blocks):
+        return note
+    root = Path(str(found.path)[: -len(found.rel)] or ".").resolve()
+    folder = found.path.parent
+    media = list(note.media)
+    blocks = []
+    for block in note.blocks:
+        if not block.src:
+            blocks.append(block)
+            continue
+        src = urllib.parse.unquote(block.src)
+        problem = ""
+        target = None
+        if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//", src):
+            problem = (
+                "image distante non téléchargée (placez le fichier dans le dossier de la note)"
+            )
+        elif Path(src).is_absolute():
+            problem = "chemin absolu refusé (indiquez un chemin relatif à la note)"
+        else:
+            target = (folder / src).resolve()
+            if not target.is_relative_to(root):
+                problem = "image hors du dossier de l’événement, refusée"
+            elif not target.is_file():
+                problem = "image introuvable"
+            elif target.suffix.lower() not in IMAGE_TYPES:
+                problem = f"format d’image non pris en charge (formats : {', '.join(IMAGE_TYPES)})"
+            elif target.stat().st_size > MAX_IMAGE:
+                problem = "image trop lourde (plus de 20 Mo)"
+        if problem or target is None:
+            diag.warning(f"« {block.src} » : {problem}", found.shown, block.line or None)
+            continue
+        name = f"image{len(media) + 1}{target.suffix.lower()}"
+        media.append(Media(name, target.read_bytes()))
+        blocks.append(dataclasses.replace(block, media=name, src=""))
+    return dataclasses.replace(note, blocks=tuple(blocks), media=tuple(media))
 
 
 def read_editorial(event_dir: Path, diag: Diagnostics) -> Note | None:

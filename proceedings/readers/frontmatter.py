@@ -16,7 +16,7 @@ from ..model import FrontMatter, NoteStatus, NoteType
 
 E = TypeVar("E", bound=Enum)
 
-FIELDS = ("session", "rapporteur", "type", "statut", "date", "intervenants")
+FIELDS = ("session", "rapporteur", "type", "statut", "date", "intervenants", "anonymes")
 _FENCE = re.compile(r"^---[ \t]*$")
 _CLOSE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 
@@ -88,6 +88,12 @@ def read_header(text: str, shown: str, diag: Diagnostics) -> tuple[FrontMatter, 
             date = None
     if isinstance(date, dt.datetime):
         date = date.date()
+    hidden = data.get("anonymes")
+    if isinstance(hidden, str):
+        hidden = re.split(r"[,;\n]", hidden)
+    if hidden is not None and not isinstance(hidden, list):
+        diag.warning("anonymes : attendu une liste de noms, ignoré", shown, line_of("anonymes"))
+        hidden = None
     declared = data.get("intervenants")
     if isinstance(declared, str):
         declared = [n for n in re.split(r"[,;\n]", declared)]
@@ -103,6 +109,7 @@ def read_header(text: str, shown: str, diag: Diagnostics) -> tuple[FrontMatter, 
         statut=choice("statut", NoteStatus),
         date=date or None,
         intervenants=tuple(str(n).strip() for n in declared or () if str(n).strip()),
+        anonymes=tuple(str(n).strip() for n in hidden or () if str(n).strip()),
         session_line=line_of("session") or 0,
     )
     return meta, "\n".join(lines[end + 1 :]), end + 1

@@ -5,21 +5,32 @@ Raw HTML in a note is kept as text: a note is data, never markup to execute.
 
 from __future__ import annotations
 
+import re
+
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from ..errors import Diagnostics
+from ..errors import Diagnostics, SourceError
 from ..model import Block, Note, Span
 from .decode import decode, encoding_conversion
 from .frontmatter import read_header
 
-_PARSER = MarkdownIt("commonmark")
+# markdown-it stops reading (and drops the text) past maxNesting levels, and recurses once
+# per level: deep lists and quotes are flattened to MAX_DEPTH levels before parsing, so that
+# no text is lost and no stack overflows; the limit is then never reached.
+MAX_DEPTH = 30
+_PARSER = MarkdownIt("commonmark", {"maxNesting": 4 * MAX_DEPTH})
+_INDENT = re.compile(r"^([ \t]+)")
+_QUOTES = re.compile(r"^((?:[ ]{0,3}>)+)")
 
 
 def read(data: bytes, path: str, shown: str, diag: Diagnostics) -> Note:
     text, encoding = decode(data, shown)
     meta, body, offset = read_header(text, shown, diag)
-    blocks = _blocks(_PARSER.parse(body), offset)
+    try:
+        blocks = _blocks(_PARSER.parse(_flatten(body)), offset)
+    except RecursionError:
+        raise SourceError("structure Markdown trop imbriquée pour être lue", shown) from None
     return Note(
         path=path,
         shown=shown,
@@ -29,6 +40,20 @@ def read(data: bytes, path: str, shown: str, diag: Diagnostics) -> Note:
         encoding=encoding,
         conversions=encoding_conversion(encoding),
     )
+
+
+def _flatten(body: str) -> str:
+    """Indentation and quotation marks capped at MAX_DEPTH levels (same number of lines)."""
+    lines = []
+    for line in body.split("\n"):
+        if m := _INDENT.match(line):
+            width = len(m[1].expandtabs(4))
+            if width > 2 * MAX_DEPTH:
+                line = " " * (2 * MAX_DEPTH) + line[len(m[1]) :]
+        if (m := _QUOTES.match(line)) and m[1].count(">") > MAX_DEPTH:
+            line = ">" * MAX_DEPTH + line[len(m[1]) :]
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def _blocks(tokens: list[Token], offset: int) -> list[Block]:
@@ -55,7 +80,19 @@ def _blocks(tokens: list[Token], offset: int) -> list[Block]:
                 heading_level = int(token.tag[1]) - top_heading + 1
             case "inline":
                 spans = inline_spans(token.children or [])
+                images = [
+                    Block(
+                        "image",
+                        (Span(c.content),) if c.content else (),
+                        src=str(c.attrGet("src") or ""),
+                        line=line,
+                    )
+                    for c in token.children or []
+                    if c.type == "image"
+                ]
                 if not any(s.text.strip() for s in spans):
+                    blocks.extend(images)
+                    heading_level = 0
                     continue
                 if heading_level:
                     blocks.append(Block("heading", spans, level=heading_level, line=line))
@@ -68,6 +105,7 @@ def _blocks(tokens: list[Token], offset: int) -> list[Block]:
                     )
                 else:
                     blocks.append(Block("paragraph", spans, line=line))
+                blocks.extend(images)
             case "fence" | "code_block" | "html_block":
                 content = token.content.strip("\n")
                 if content.strip():
@@ -97,7 +135,7 @@ def inline_spans(children: list[Token]) -> tuple[Span, ...]:
             case "text" | "code_inline" | "html_inline":
                 _push(spans, child.content, strong, emph)
             case "image":
-                _push(spans, child.content or "", strong, emph)
+                pass  # an image becomes a block of its own, after its paragraph
     return tuple(spans)
 
 

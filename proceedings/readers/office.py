@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -171,7 +172,7 @@ def _properties(data: bytes, part: str) -> tuple[str, NoteStatus | None]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             xml = archive.read(part)
-    except (KeyError, zipfile.BadZipFile, OSError):
+    except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error):
         return "", None
     if b"<!DOCTYPE" in xml or b"<!ENTITY" in xml:  # no entity expansion from a note
         return "", None
@@ -238,7 +239,7 @@ def _check_zip(data: bytes, shown: str, part: str, what: str) -> None:
             bad = archive.testzip()
             if bad is not None:
                 raise SourceError(f"{what} endommagé : la partie « {bad} » est corrompue", shown)
-    except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError):
+    except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError, OSError, zlib.error):
         raise SourceError(
             f"{what} endommagé ou tronqué : ce n’est pas une archive valide", shown
         ) from None

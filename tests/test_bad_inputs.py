@@ -1,0 +1,194 @@
+"""The corpus of bad inputs (tests/corpus/, one file per case) and generated extreme
+inputs: each gives its documented French message, or a correct result."""
+
+from __future__ import annotations
+
+import io
+import random
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from proceedings.build import build, check, collect
+from proceedings.errors import Diagnostics, SourceError
+from proceedings.readers import READERS
+from proceedings.tagging import Text, split_text
+
+from .conftest import ROOT, write_tiny_event
+
+CORPUS = Path(__file__).parent / "corpus"
+
+EXPECTED = [
+    "ouverture/binaire.txt: fichier binaire (octets nuls), pas un texte, fichier ignoré",
+    "ouverture/docx-incomplet.docx: document Word (.docx) incomplet : la partie "
+    "« word/document.xml » manque, fichier ignoré",
+    "ouverture/en-tete-casse.md:3: en-tête YAML invalide : crochet « [ » non fermé "
+    "(colonne 14), fichier ignoré",
+    "ouverture/horodatage-faux.vtt:6: horodatage « 00:00:61.000 » invalide (attendu "
+    "HH:MM:SS.mmm), fichier ignoré",
+    "ouverture/tronque.vtt:6: horodatage « 00:00:0 » invalide (attendu HH:MM:SS.mmm), "
+    "fichier ignoré",
+    "ouverture/zip-pas-docx.docx: document Word (.docx) incomplet : la partie "
+    "« word/document.xml » manque, fichier ignoré",
+    "ouverture/bom-seul.txt: avertissement : note vide (aucun texte), ignorée",
+    "ouverture/espaces.txt: avertissement : note vide (aucun texte), ignorée",
+    "ouverture/vide.md: avertissement : note vide (aucun texte), ignorée",
+]
+
+
+def test_each_bad_file_gives_its_message_and_the_others_are_read(tmp_path: Path) -> None:
+    event = write_tiny_event(tmp_path / "ev")
+    for path in CORPUS.iterdir():
+        shutil.copy(path, event / "ouverture" / path.name)
+    diag = Diagnostics()
+    synthesis = collect(event, diag).synthesis
+    prefix = event.as_posix() + "/"
+    assert [str(d).replace(prefix, "") for d in diag] == EXPECTED
+    read = {n.note.path: n.note for n in synthesis.notes}
+    # text not in UTF-8: read as Windows-1252 and said so
+    latin = read["ouverture/pas-utf8.md"]
+    assert latin.blocks[0].text == "Une note en café crème, « pas en UTF-8 »."
+    assert latin.conversions == ("encodage windows-1252 converti en UTF-8",)
+    # sixty nested list levels: every item kept, the depth capped
+    nested = read["ouverture/listes-imbriquees.md"]
+    assert [b.text for b in nested.blocks] == [f"niveau {i}" for i in range(1, 61)]
+    assert max(b.level for b in nested.blocks) == 30
+
+
+def test_a_huge_single_line_is_read_and_cut_for_the_model(tmp_path: Path) -> None:
+    line = ("La co-construction territoriale avance pas à pas. " * 100_000).strip()
+    note = READERS[".txt"](line.encode(), "long.txt", "long.txt", Diagnostics())
+    assert len(note.blocks) == 1 and note.words == 700_000
+    pieces = split_text(Text(line))
+    assert len(pieces) > 40 and all(len(p.text) <= 100_000 for _, p in pieces)
+    assert "".join(p.text for _, p in pieces) == line  # nothing lost at the cuts
+    assert [at for at, _ in pieces] == sorted(at for at, _ in pieces)
+
+
+def test_a_50_mb_transcript_with_bounded_memory(tmp_path: Path) -> None:
+    event = write_tiny_event(tmp_path / "ev")
+    cue = "Intervenant·e : la co-construction demande du temps et de la confiance."
+    with (event / "ouverture" / "enregistrement.vtt").open("w", encoding="utf-8") as f:
+        f.write("WEBVTT\n\n")
+        second, size = 0, 0
+        while size < 50 * 1024 * 1024:
+            text = (
+                f"{second // 3600:02d}:{second // 60 % 60:02d}:{second % 60:02d}.000 --> "
+                f"{second // 3600:02d}:{second // 60 % 60:02d}:{second % 60:02d}.900\n"
+                f"<v SPEAKER_0{second % 3}>{cue}</v>\n\n"
+            )
+            f.write(text)
+            size += len(text.encode())
+            second += 1
+    script = (
+        "import resource, sys\n"
+        "from pathlib import Path\n"
+        "from proceedings.build import collect\n"
+        "from proceedings.errors import Diagnostics\n"
+        f"c = collect(Path({str(event)!r}), Diagnostics())\n"
+        "words = sum(n.note.words for n in c.synthesis.notes)\n"
+        "print(words, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=900,
+    )
+    words, peak_mb = (int(x) for x in done.stdout.split())
+    assert words > 4_000_000
+    assert peak_mb < 1500, f"mémoire de pointe {peak_mb} Mo pour un fichier de 50 Mo"
+
+
+def test_thousands_of_tiny_files(tmp_path: Path) -> None:
+    event = write_tiny_event(tmp_path / "ev")
+    folder = event / "ateliers" / "mobilite"
+    for i in range(2000):
+        (folder / f"note-{i:04d}.txt").write_text(
+            f"Une idée numéro {i} pour la mobilité.", encoding="utf-8"
+        )
+    report = check(event, tmp_path / "sortie", Diagnostics())
+    assert report.notes == 2001 + 1
+    assert (tmp_path / "sortie" / "bilan-depot.html").exists()
+
+
+def test_file_names_with_spaces_accents_and_quotes(tmp_path: Path) -> None:
+    event = write_tiny_event(tmp_path / "ev")
+    names = [
+        "Notes de l’atelier « mobilité ».md",
+        "ça va bien.txt",
+        'guillemets "droits".md',
+        "apostrophe d'essai #1 [v2].md",
+    ]
+    for name in names:
+        (event / "ouverture" / name).write_text(f"Contenu de {name}.\n", encoding="utf-8")
+    diag = Diagnostics()
+    result = build(event, tmp_path / "sortie", ("html",), diag)
+    assert list(diag) == []
+    read = {n.note.path for n in result.synthesis.notes}
+    assert {f"ouverture/{n}" for n in names} <= read
+    html = (tmp_path / "sortie" / "synthese.html").read_text(encoding="utf-8")
+    assert "Notes de l’atelier «\u00a0mobilité\u00a0».md" in html
+
+
+def test_a_programme_that_names_folders_nobody_filled(tmp_path: Path) -> None:
+    event = write_tiny_event(tmp_path / "ev")
+    shutil.rmtree(event / "ateliers")
+    report = check(event, tmp_path / "sortie", Diagnostics())
+    assert [s.id for s in report.empty_sessions] == ["ateliers"]
+    result = build(event, tmp_path / "sortie", ("html",), Diagnostics())
+    master = (tmp_path / "sortie" / "synthese.md").read_text(encoding="utf-8")
+    assert "*Aucune note n’a encore été déposée pour ce temps de la Rencontre.*" in master
+    assert result.synthesis.sessions[1].notes == ()
+
+
+def _valid_samples() -> dict[str, bytes]:
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Titre", 1)
+    document.add_paragraph("Une élue : « Il faut du temps. »")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return {
+        ".docx": buffer.getvalue(),
+        ".vtt": b"WEBVTT\n\n00:01.000 --> 00:02.000\n<v Claire>Bonjour.</v>\n",
+        ".srt": b"1\n00:00:01,000 --> 00:00:02,000\nBonjour.\n",
+        ".md": b"---\nsession: ouverture\n---\n# Titre\n\n- un\n- deux\n",
+    }
+
+
+SAMPLES = _valid_samples()
+
+
+@pytest.mark.parametrize("suffix", sorted(SAMPLES))
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), flips=st.integers(1, 40))
+def test_mutated_files_give_a_note_or_a_clean_error(suffix: str, seed: int, flips: int) -> None:
+    data = bytearray(SAMPLES[suffix])
+    rng = random.Random(seed)
+    for _ in range(flips):
+        data[rng.randrange(len(data))] = rng.randrange(256)
+    if suffix == ".docx" and rng.random() < 0.5:  # or a damaged part inside a valid zip
+        source = zipfile.ZipFile(io.BytesIO(SAMPLES[suffix]))
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as z:
+            for info in source.infolist():
+                part = bytearray(source.read(info))
+                if info.filename == "word/document.xml":
+                    for _ in range(flips):
+                        part[rng.randrange(len(part))] = rng.randrange(32, 127)
+                z.writestr(info, bytes(part))
+        data = bytearray(out.getvalue())
+    try:
+        READERS[suffix](bytes(data), f"x{suffix}", f"ev/x{suffix}", Diagnostics())
+    except SourceError as exc:
+        assert exc.message and exc.path == f"ev/x{suffix}"
