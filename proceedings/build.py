@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import json
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from . import charts, deposit, export
+from . import __version__, charts, deposit, export
 from .docx_finish import DocxFinish
-from .errors import Diagnostics
+from .errors import Diagnostic, Diagnostics, Severity
 from .model import Note, Synthesis, Tags
 from .privacy import anonymise
 from .programme import load_programme
+from .progress import Progress
 from .readers import PROGRAMME_FILE, Found, discover, read_editorial, read_or_report
 from .render import (
     EXAMPLE_NOTICE,
@@ -46,18 +54,39 @@ class Collected:
 
 @dataclass(frozen=True, slots=True)
 class BuildResult:
-    synthesis: Synthesis
-    report: deposit.Report
+    synthesis: Synthesis | None  # None when nothing had changed since the last build
+    report: deposit.Report | None
     outputs: tuple[Path, ...]
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
+    replayed: tuple[Diagnostic, ...] = ()  # the last build's messages, when nothing changed
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.synthesis is None
 
 
-def collect(event_dir: Path, diag: Diagnostics) -> Collected:
-    """Programme and notes, read, screened and structured (what ``check`` reports on)."""
+def collect(event_dir: Path, diag: Diagnostics, jobs: int = 1) -> Collected:
+    """Programme and notes, read, screened and structured (what ``check`` reports on).
+
+    With ``jobs`` > 1, files are read side by side (the documents pandoc reads are the slow
+    ones); messages keep the order of the files.
+    """
     programme = event_dir / PROGRAMME_FILE
     event, warnings = load_programme(programme, programme.as_posix())
     diag.extend(warnings)
     found = discover(event_dir, diag)
-    read = [n for f in found if (n := read_or_report(f, diag))]
+
+    def read_one(f: Found) -> tuple[Note | None, Diagnostics]:
+        local = Diagnostics()
+        return read_or_report(f, local), local
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        results = list(pool.map(read_one, found))
+    read = []
+    for note, local in results:
+        diag.extend(local)
+        if note is not None:
+            read.append(note)
     # Names to hide are replaced before any other stage reads the notes.
     event, read, _ = anonymise(event, read)
     kept = deposit.screen(read, diag)
@@ -84,41 +113,171 @@ def build(
     templates: Path = TEMPLATES,
     analyser: Analyser | None = None,
     pdf_standards: tuple[str, ...] = export.PDF_UA,
+    jobs: int = 1,
+    progress: Progress | None = None,
+    force: bool = False,
 ) -> BuildResult:
-    collected = collect(event_dir, diag)
+    """The whole line: read, structure, tag, select, draw, render, convert.
+
+    When nothing that a build reads has changed since the last one (same files, templates,
+    code and options) and its documents are all there, nothing is redone and the last
+    build's messages are given again.
+    """
+    clock = _Clock()
+    fingerprint = _fingerprint(event_dir, templates, formats, pdf_standards)
+    if not force and (previous := _unchanged(out, fingerprint)) is not None:
+        return BuildResult(None, None, previous[0], clock.times, previous[1])
+    progress = progress or Progress()
+    with clock("lecture"):
+        collected = collect(event_dir, diag, jobs)
     synthesis = collected.synthesis
     event = synthesis.event
     if analyser is None:
         vocabulary = load_vocabulary(templates, event_dir, diag)
-        analyser = Analyser(vocabulary, Cache(out / CACHE))
-    tags = tag(synthesis, analyser)
-    selection = select(synthesis.sessions, tags, analyser)
-    editorial = read_editorial(event_dir, diag)
-    names = {s.id: session_name(s) for s in event.sessions}
-    figures = charts.draw(synthesis, tags, out, names)
-    master = out / MASTER
-    export.write_media(synthesis.notes, out)
-    export.write_text(master, render(synthesis, tags, templates, selection, figures, editorial))
+        analyser = Analyser(vocabulary, Cache(out / CACHE), jobs=jobs, progress=progress)
+    with clock("étiquetage"):
+        tags = tag(synthesis, analyser)
+        selection = select(synthesis.sessions, tags, analyser)
+    with clock("graphiques"):
+        names = {s.id: session_name(s) for s in event.sessions}
+        figures = charts.draw(synthesis, tags, out, names)
+    with clock("rédaction"):
+        editorial = read_editorial(event_dir, diag)
+        master = out / MASTER
+        export.write_media(synthesis.notes, out)
+        export.write_text(master, render(synthesis, tags, templates, selection, figures, editorial))
     outputs = [master]
+    conversions: list[tuple[str, Callable[[], list[Path]]]] = []
     if "docx" in formats:
-        target = out / "synthese.docx"
-        export.to_docx(master, target, templates, event, _docx_spec(synthesis, tags))
-        outputs.append(target)
+        spec = _docx_spec(synthesis, tags)
+        conversions.append(
+            (
+                "docx",
+                lambda: _one(export.to_docx, master, out / "synthese.docx", templates, event, spec),
+            )
+        )
     if "pdf" in formats:
-        target = out / "synthese.pdf"
-        export.to_pdf(master, target, templates, event, standards=pdf_standards)
-        outputs.append(target)
-    if "fiches" in formats:
-        outputs += _fiches(synthesis, tags, selection, templates, out, pdf_standards)
+        conversions.append(
+            (
+                "pdf",
+                lambda: _one(
+                    export.to_pdf,
+                    master,
+                    out / "synthese.pdf",
+                    templates,
+                    event,
+                    standards=pdf_standards,
+                ),
+            )
+        )
     if "html" in formats:
-        target = out / "synthese.html"
-        export.to_html(master, target, templates, event)
-        outputs.append(target)
-    outputs += export.write_tags(tags, synthesis, out)
-    report = _report(event_dir, collected, diag, tags.rules)
-    export.write_text(out / REPORT, render_report(report, templates))
-    outputs.append(out / REPORT)
-    return BuildResult(synthesis, report, tuple(outputs))
+        conversions.append(
+            ("html", lambda: _one(export.to_html, master, out / "synthese.html", templates, event))
+        )
+    if "fiches" in formats:
+        conversions.append(
+            ("fiches", lambda: _fiches(synthesis, tags, selection, templates, out, pdf_standards))
+        )
+    # The conversions are independent: with --jobs they run side by side (pandoc and typst
+    # do their work outside Python's lock).
+    workers = max(1, min(jobs, len(conversions) or 1))
+    with (
+        clock("conversions"),
+        progress.bar(len(conversions), "Conversions") as bar,
+        ThreadPoolExecutor(max_workers=workers) as pool,
+    ):
+        futures = [pool.submit(clock.timed, name, work) for name, work in conversions]
+        for future in futures:
+            outputs += future.result()
+            bar.update()
+    with clock("exports"):
+        outputs += export.write_tags(tags, synthesis, out)
+        report = _report(event_dir, collected, diag, tags.rules)
+        export.write_text(out / REPORT, render_report(report, templates))
+        outputs.append(out / REPORT)
+    _remember(out, fingerprint, outputs, diag)
+    return BuildResult(synthesis, report, tuple(outputs), clock.times)
+
+
+def _one(
+    convert: Callable[..., None], master: Path, target: Path, *args: Any, **kwargs: Any
+) -> list[Path]:
+    convert(master, target, *args, **kwargs)
+    return [target]
+
+
+class _Clock:
+    """Seconds spent in each stage of a build (for the performance benchmark)."""
+
+    def __init__(self) -> None:
+        self.times: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.times[stage] = self.times.get(stage, 0.0) + time.perf_counter() - start
+
+    def timed(self, stage: str, work: Callable[[], list[Path]]) -> list[Path]:
+        with self(f"conversion {stage}"):
+            return work()
+
+
+FINGERPRINT = ".cache/empreinte.json"
+
+
+def _fingerprint(
+    event_dir: Path, templates: Path, formats: tuple[str, ...], standards: tuple[str, ...]
+) -> str:
+    """A digest of everything a build reads: the event folder's files (contents), the
+    templates, the code, and the options."""
+    h = hashlib.sha256()
+    h.update(repr((sorted(formats), standards, __version__)).encode())
+    package = Path(__file__).resolve().parent
+    for root in (event_dir, templates, package):
+        for path in sorted(
+            p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+        ):
+            rel = path.relative_to(root).as_posix()
+            h.update(f"\0{root.name}/{rel}\0".encode())
+            try:
+                h.update(hashlib.sha256(path.read_bytes()).digest())
+            except OSError:
+                h.update(b"illisible")
+    return h.hexdigest()
+
+
+def _unchanged(
+    out: Path, fingerprint: str
+) -> tuple[tuple[Path, ...], tuple[Diagnostic, ...]] | None:
+    try:
+        data = json.loads((out / FINGERPRINT).read_text(encoding="utf-8"))
+        if data["empreinte"] != fingerprint:
+            return None
+        outputs = tuple(out / name for name in data["sorties"])
+        replayed = tuple(
+            Diagnostic(Severity(d["gravite"]), d["message"], d["chemin"], d["ligne"])
+            for d in data["messages"]
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not all(p.exists() for p in outputs):
+        return None
+    return outputs, replayed
+
+
+def _remember(out: Path, fingerprint: str, outputs: list[Path], diag: Diagnostics) -> None:
+    data = {
+        "empreinte": fingerprint,
+        "sorties": [p.relative_to(out).as_posix() for p in outputs],
+        "messages": [
+            {"gravite": d.severity.value, "message": d.message, "chemin": d.path, "ligne": d.line}
+            for d in diag
+        ],
+    }
+    export.write_text(out / FINGERPRINT, json.dumps(data, ensure_ascii=False, indent=1))
 
 
 def _fiches(

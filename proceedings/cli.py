@@ -18,6 +18,7 @@ from .build import REPORT, TEMPLATES, build, check
 from .errors import Diagnostics, ProceedingsError, ProgrammeError, SourceError
 from .export import FORMATS
 from .lock import output_lock
+from .progress import Progress
 from .readers.decode import decode
 from .tagging import Analyser, keyphrases_of_texts
 from .vocabulary import Vocabulary
@@ -85,6 +86,18 @@ def _parser() -> argparse.ArgumentParser:
         metavar="LISTE",
         default=",".join(FORMATS),
         help="formats séparés par des virgules parmi docx, pdf, html, fiches (défaut : tous)",
+    )
+    b.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="nombre de processus pour l’analyse et de conversions menées de front (défaut : 1)",
+    )
+    b.add_argument(
+        "--forcer",
+        action="store_true",
+        help="tout refaire, même si rien n’a changé depuis la dernière construction",
     )
     b.add_argument(
         "--archivage",
@@ -190,12 +203,29 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
                 return EXIT_USAGE
             standards = export.PDF_ARCHIVE if args.archivage else export.PDF_UA
+            if args.jobs < 1:
+                print("--jobs : attendu un nombre entier positif", file=sys.stderr)
+                return EXIT_USAGE
             with output_lock(args.sortie, args.attente, _notify):
                 result = build(
-                    args.dossier, args.sortie, formats, diag, args.gabarits, pdf_standards=standards
+                    args.dossier,
+                    args.sortie,
+                    formats,
+                    diag,
+                    args.gabarits,
+                    pdf_standards=standards,
+                    jobs=args.jobs,
+                    progress=Progress(),
+                    force=args.forcer,
                 )
+            diag.extend(result.replayed)
             _report(diag)
-            for path in result.outputs:
+            if result.up_to_date:
+                print(
+                    f"La synthèse est à jour ({args.sortie}/) : rien n’a changé depuis la "
+                    "dernière construction."
+                )
+            for path in () if result.up_to_date else result.outputs:
                 print(f"écrit : {path}")
         else:
             with output_lock(args.sortie, args.attente, _notify):

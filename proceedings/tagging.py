@@ -25,11 +25,13 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import multiprocessing
 import os
 import re
 import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,6 +50,7 @@ from .model import (
     ThemeHit,
     Turn,
 )
+from .progress import Progress
 from .speakers import Directory, fold, is_name
 from .vocabulary import Vocabulary, norm
 
@@ -522,6 +525,8 @@ class Analyser:
     cache: Cache | None = None
     loader: Callable[[], Any] = load_nlp
     meeting: bool = True  # meeting notes: the words of the meeting itself are left out
+    jobs: int = 1  # processes that share the analysis of long events
+    progress: Progress | None = None
     nlp_calls: int = 0  # texts sent to spaCy (a test checks that a rebuild sends none)
     _nlp: Any = None
     _themes: ThemeIndex | None = None
@@ -535,16 +540,13 @@ class Analyser:
         found = [self.cache.get(k) if self.cache else None for k in keys]
         todo = [i for i, a in enumerate(found) if a is None]
         if todo:
-            nlp = self.nlp()
-            themes = self.themes()
             vague = VAGUE | MEETING if self.meeting else VAGUE
             # Long texts go to spaCy in pieces (it refuses texts over nlp.max_length, and
             # memory grows with the length of one text); the pieces' analyses are merged.
             pieces = [(i, at, piece) for i in todo for at, piece in split_text(texts[i])]
-            docs = nlp.pipe((prepare(p.text) for _, _, p in pieces), batch_size=batch_size)
             parts: dict[int, list[tuple[int, Text, Analysis]]] = defaultdict(list)
-            for (i, at, piece), doc in zip(pieces, docs, strict=True):
-                parts[i].append((at, piece, analyse(doc, piece, themes, vague)))
+            for i, at, piece, analysis in self._run(pieces, vague, batch_size):
+                parts[i].append((at, piece, analysis))
             for i in todo:
                 analysis = merge_analyses(parts[i], len(texts[i].text))
                 found[i] = analysis
@@ -552,6 +554,32 @@ class Analyser:
                 if self.cache:
                     self.cache.put(keys[i], analysis)
         return [a for a in found if a is not None]
+
+    def _run(
+        self, pieces: list[tuple[int, int, Text]], vague: frozenset[str], batch_size: int
+    ) -> Iterator[tuple[int, int, Text, Analysis]]:
+        """Analyse the pieces here, or in ``jobs`` processes when there is enough text."""
+        progress = self.progress or Progress(enabled=False)
+        size = sum(len(p.text) for _, _, p in pieces)
+        with progress.bar(len(pieces), "Analyse") as bar:
+            if self.jobs > 1 and len(pieces) > 1 and size >= PARALLEL_MIN:
+                batches = _batches(pieces, self.jobs * 4)
+                context = multiprocessing.get_context("spawn")
+                with ProcessPoolExecutor(
+                    self.jobs,
+                    mp_context=context,
+                    initializer=_worker_start,
+                    initargs=(self.vocabulary.themes, vague),
+                ) as pool:
+                    for done in pool.map(_worker_run, batches):
+                        yield from done
+                        bar.update(len(done))
+                return
+            nlp, themes = self.nlp(), self.themes()
+            docs = nlp.pipe((prepare(p.text) for _, _, p in pieces), batch_size=batch_size)
+            for (i, at, piece), doc in zip(pieces, docs, strict=True):
+                yield i, at, piece, analyse(doc, piece, themes, vague)
+                bar.update()
 
     def nlp(self) -> Any:
         if self._nlp is None:
@@ -563,6 +591,40 @@ class Analyser:
         if self._themes is None:
             self._themes = ThemeIndex.build(self.vocabulary.themes, self.nlp())
         return self._themes
+
+
+PARALLEL_MIN = 200_000  # characters: below, starting processes costs more than it saves
+_WORKER: dict[str, Any] = {}
+
+
+def _worker_start(themes: tuple[Theme, ...], vague: frozenset[str]) -> None:
+    """In each analysis process: the model loaded once."""
+    nlp = load_nlp()
+    _WORKER.update(nlp=nlp, themes=ThemeIndex.build(themes, nlp), vague=vague)
+
+
+def _worker_run(batch: list[tuple[int, int, Text]]) -> list[tuple[int, int, Text, Analysis]]:
+    nlp = _WORKER["nlp"]
+    docs = nlp.pipe(prepare(p.text) for _, _, p in batch)
+    return [
+        (i, at, piece, analyse(doc, piece, _WORKER["themes"], _WORKER["vague"]))
+        for (i, at, piece), doc in zip(batch, docs, strict=True)
+    ]
+
+
+def _batches(pieces: list[tuple[int, int, Text]], count: int) -> list[list[tuple[int, int, Text]]]:
+    """Consecutive batches of about equal length of text (order kept)."""
+    total = sum(len(p.text) for _, _, p in pieces)
+    target = max(1, total // max(1, count))
+    batches: list[list[tuple[int, int, Text]]] = [[]]
+    size = 0
+    for item in pieces:
+        if size >= target and batches[-1]:
+            batches.append([])
+            size = 0
+        batches[-1].append(item)
+        size += len(item[2].text)
+    return batches
 
 
 # -- ranking ------------------------------------------------------------------------------------

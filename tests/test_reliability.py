@@ -134,10 +134,10 @@ def test_the_cache_can_be_damaged_or_deleted_without_changing_the_result(tmp_pat
     }
     for path in (out / ".cache").rglob("*.json"):
         path.write_bytes(path.read_bytes()[:20])
-    build(event, out, ("html",), Diagnostics())
+    build(event, out, ("html",), Diagnostics(), force=True)
     assert {n: (out / n).read_bytes() for n in reference} == reference
     shutil.rmtree(out / ".cache")
-    build(event, out, ("html",), Diagnostics())
+    build(event, out, ("html",), Diagnostics(), force=True)
     assert {n: (out / n).read_bytes() for n in reference} == reference
 
 
@@ -238,3 +238,23 @@ def test_no_file_from_outside_the_event_folder(tmp_path: Path) -> None:
     html = (out / "synthese.html").read_text(encoding="utf-8")
     assert "Texte du dehors" not in html
     assert "exemple.org" not in html
+
+
+def test_an_unchanged_event_is_not_rebuilt_and_its_messages_are_given_again(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    event = write_tiny_event(tmp_path / "ev")
+    (event / "ouverture" / "photo.jpeg").write_bytes(b"\xff\xd8")
+    out = tmp_path / "sortie"
+    argv = ["build", str(event), "--sortie", str(out), "--formats", "html"]
+    assert main(argv) == 0
+    first = capsys.readouterr()
+    html = (out / "synthese.html").stat().st_mtime_ns
+    assert main(argv) == 0
+    second = capsys.readouterr()
+    assert (out / "synthese.html").stat().st_mtime_ns == html
+    assert second.err == first.err  # the warning about photo.jpeg, again
+    assert "La synthèse est à jour" in second.out
+    (event / "ouverture" / "notes.md").write_text("Autre texte.\n", encoding="utf-8")
+    assert main(argv) == 0
+    assert "écrit : " in capsys.readouterr().out
