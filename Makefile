@@ -20,7 +20,7 @@ OUTPUTS := $(OUT)/synthese.md $(foreach f,$(filter-out fiches,$(FORMATLIST)),$(O
            $(if $(filter fiches,$(FORMATLIST)),$(OUT)/fiches)
 
 .DEFAULT_GOAL := all
-.PHONY: all build fiches check test lint clean distclean help setup lock bench-motscles
+.PHONY: all build fiches check test lint clean distclean help setup lock bench-motscles bench-performance
 
 all: build ## Installe si besoin, puis construit la synthèse de démonstration (DOCX, PDF, HTML)
 
@@ -52,6 +52,9 @@ lint: $(INSTALLED) ## Vérifie le style (ruff) et les types (mypy)
 
 bench-motscles: $(INSTALLED) ## Mesure les mots-clés (qualité, vitesse) ; écrit docs/mots-cles.md
 	$(PY) bench/motscles.py
+
+bench-performance: $(INSTALLED) ## Mesure la construction (temps, mémoire) ; écrit docs/performance.md
+	$(PY) bench/performance.py
 
 setup: $(INSTALLED) ## Crée .venv et installe les dépendances épinglées
 

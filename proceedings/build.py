@@ -32,6 +32,7 @@ from .render import (
     session_name,
 )
 from .selection import Selection, select
+from .store import NoteStore
 from .structure import assign
 from .tagging import Analyser, Cache, rules, tag
 from .typography import french, ordinal
@@ -41,6 +42,7 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 MASTER = "synthese.md"
 REPORT = "bilan-depot.html"
 CACHE = ".cache/analyses"
+NOTES = ".cache/notes"
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +67,9 @@ class BuildResult:
         return self.synthesis is None
 
 
-def collect(event_dir: Path, diag: Diagnostics, jobs: int = 1) -> Collected:
+def collect(
+    event_dir: Path, diag: Diagnostics, jobs: int = 1, store: NoteStore | None = None
+) -> Collected:
     """Programme and notes, read, screened and structured (what ``check`` reports on).
 
     With ``jobs`` > 1, files are read side by side (the documents pandoc reads are the slow
@@ -78,7 +82,7 @@ def collect(event_dir: Path, diag: Diagnostics, jobs: int = 1) -> Collected:
 
     def read_one(f: Found) -> tuple[Note | None, Diagnostics]:
         local = Diagnostics()
-        return read_or_report(f, local), local
+        return read_or_report(f, local, store), local
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         results = list(pool.map(read_one, found))
@@ -129,7 +133,7 @@ def build(
         return BuildResult(None, None, previous[0], clock.times, previous[1])
     progress = progress or Progress()
     with clock("lecture"):
-        collected = collect(event_dir, diag, jobs)
+        collected = collect(event_dir, diag, jobs, NoteStore(out / NOTES))
     synthesis = collected.synthesis
     event = synthesis.event
     if analyser is None:

@@ -22,6 +22,7 @@ measured by ``bench/motscles.py`` on a public French keyphrase set (see docs/mot
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import math
@@ -94,7 +95,7 @@ _APOSTROPHES = str.maketrans(
     {"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00a0": " ", "\u202f": " "}
 )
 _ACRONYM = re.compile(r"^[A-ZÀ-Ý][A-ZÀ-Ý0-9&]{1,9}$")
-_DEFINED = re.compile(r"([^()\n]{3,160}?)\s*\(\s*([A-ZÀ-Ý][A-Za-zÀ-ÿ0-9&-]{1,9})\s*\)")
+_IN_PARENTHESES = re.compile(r"\(\s*([A-ZÀ-Ý][A-Za-zÀ-ÿ0-9&-]{1,9})\s*\)")
 _DEFINING = re.compile(r"\b([A-ZÀ-Ý][A-ZÀ-Ý0-9&]{1,9})\s*\(\s*([^()\n]{3,120}?)\s*\)")
 _MISTAKEN = frozenset({"ADV", "X", "INTJ", "VERB", "SYM"})
 _ROMAN = re.compile(r"^M*(?:C[MD]|D?C{0,3})(?:X[CL]|L?X{0,3})(?:I[XV]|V?I{0,3})$")
@@ -330,6 +331,10 @@ def _themes(doc: Any, tokens: list[Any], index: ThemeIndex) -> tuple[ThemeHit, .
         return ()
     content = [t for t in tokens if t.pos_ not in ("DET", "PUNCT", "SPACE")]
     lemmas = [_lemma(t) for t in content]
+    # Sentence boundaries once per text (Token.sent walks the sentences from the start).
+    sentences = [(s.start, s.end, s.start_char, s.end_char) for s in doc.sents]
+    starts = [s[0] for s in sentences]
+    text = doc.text  # Doc.text joins every token again at each call: once per text
     hits: dict[tuple[str, int], ThemeHit] = {}
     i = 0
     while i < len(content):
@@ -338,11 +343,9 @@ def _themes(doc: Any, tokens: list[Any], index: ThemeIndex) -> tuple[ThemeHit, .
             if theme is None:
                 continue
             first, last = content[i], content[i + size - 1]
-            sentence = first.sent
-            matched = doc.text[first.idx : last.idx + len(last.text)]
-            hits.setdefault(
-                (theme, sentence.start), ThemeHit(theme, matched, sentence.text.strip())
-            )
+            start, _, begin, end = sentences[bisect.bisect_right(starts, first.i) - 1]
+            matched = text[first.idx : last.idx + len(last.text)]
+            hits.setdefault((theme, start), ThemeHit(theme, matched, text[begin:end].strip()))
             i += size - 1
             break
         i += 1
@@ -373,11 +376,16 @@ def acronyms(text: str) -> list[Acronym]:
     « ODD (objectifs de développement durable) »."""
     found: dict[str, Acronym] = {}
     text = prepare(text)
-    for m in _DEFINED.finditer(text):
-        short = m[2]
+    # Anchored on the parenthesis (a lookbehind of 160 characters would be slow on long texts).
+    for m in _IN_PARENTHESES.finditer(text):
+        short = m[1]
         if not any(c.isupper() for c in short[1:]) and len(short) > 2:
             continue
-        long = _expansion(m[1], short)
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        before = text[max(line_start, m.start() - 160) : m.start()]
+        if "(" in before or ")" in before:
+            before = before[max(before.rfind("("), before.rfind(")")) + 1 :]
+        long = _expansion(before, short)
         if long:
             found.setdefault(short, Acronym(short, long))
     for m in _DEFINING.finditer(text):
@@ -564,13 +572,17 @@ class Analyser:
         with progress.bar(len(pieces), "Analyse") as bar:
             if self.jobs > 1 and len(pieces) > 1 and size >= PARALLEL_MIN:
                 batches = _batches(pieces, self.jobs * 4)
-                context = multiprocessing.get_context("spawn")
-                with ProcessPoolExecutor(
-                    self.jobs,
-                    mp_context=context,
-                    initializer=_worker_start,
-                    initargs=(self.vocabulary.themes, vague),
-                ) as pool:
+                # fork: the processes start with the model already loaded here (copied on
+                # write); elsewhere (spawn) each process loads it once.
+                _WORKER.update(nlp=self.nlp(), themes=self.themes(), vague=vague)
+                forks = "fork" in multiprocessing.get_all_start_methods()
+                context = multiprocessing.get_context("fork" if forks else "spawn")
+                start: dict[str, Any] = (
+                    {}
+                    if forks
+                    else {"initializer": _worker_start, "initargs": (self.vocabulary.themes, vague)}
+                )
+                with ProcessPoolExecutor(self.jobs, mp_context=context, **start) as pool:
                     for done in pool.map(_worker_run, batches):
                         yield from done
                         bar.update(len(done))

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..errors import Diagnostics, SourceError
 from ..model import Media, Note
+from ..store import NoteStore
 from . import markdown, office, subtitles, text
 
 Reader = Callable[[bytes, str, str, Diagnostics], Note]
@@ -112,8 +113,16 @@ def discover(event_dir: Path, diag: Diagnostics) -> list[Found]:
     return found
 
 
-def read_or_report(found: Found, diag: Diagnostics) -> Note | None:
-    """Read one file; a failure is reported with its location and the file is left out."""
+# Readers that run pandoc or LibreOffice: their notes are worth keeping between builds.
+SLOW = frozenset({".docx", ".odt", ".rtf", ".doc", ".html", ".htm"})
+
+
+def read_or_report(found: Found, diag: Diagnostics, store: NoteStore | None = None) -> Note | None:
+    """Read one file; a failure is reported with its location and the file is left out.
+
+    With a ``store``, a document already read by pandoc is taken from it when its bytes
+    did not change (its messages are given again).
+    """
     if found.reader is None:
         return None
     try:
@@ -121,13 +130,25 @@ def read_or_report(found: Found, diag: Diagnostics) -> Note | None:
     except OSError as exc:
         diag.error(f"lecture impossible ({exc.strerror}), fichier ignoré", found.shown)
         return None
+    key = ""
+    if store is not None and found.path.suffix.lower() in SLOW:
+        key = store.key(data, found.path.suffix.lower(), found.rel)
+        if (kept := store.get(key, found.shown)) is not None:
+            note, messages = kept
+            diag.extend(messages)
+            return _resolve_images(note, found, diag)
+    local = Diagnostics()
     try:
-        note = found.reader(data, found.rel, found.shown, diag)
+        note = found.reader(data, found.rel, found.shown, local)
     except SourceError as exc:
+        diag.extend(local)
         diag.error(f"{exc.message}, fichier ignoré", exc.path or found.shown, exc.line)
         return None
-    note = _resolve_images(note, found, diag)
-    return dataclasses.replace(note, digest=hashlib.sha256(data).hexdigest())
+    diag.extend(local)
+    note = dataclasses.replace(note, digest=hashlib.sha256(data).hexdigest())
+    if key and store is not None:
+        store.put(key, note, list(local))
+    return _resolve_images(note, found, diag)
 
 
 IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".gif")  # what DOCX, PDF and HTML all display

@@ -1,0 +1,432 @@
+"""Performance benchmark: the build's cost as ratios to the work that cannot be avoided.
+
+    .venv/bin/python bench/performance.py            (or: make bench-performance)
+    .venv/bin/python bench/performance.py --tailles 100000   (a shorter run)
+
+Generates synthetic events (100 000 and 1 000 000 words by default, hundreds of notes in
+Markdown, text, Word, WebVTT and HTML) from the sentences of the demo's notes, and runs on
+the demo too. For each, in one run, each build in its own process:
+- a cold build (empty output folder) with --jobs 1, and with --jobs 2 on the largest event;
+- a rebuild with nothing changed, through the command line and through make;
+- a rebuild after one note changed;
+- the unavoidable work on the same texts: a bare ``nlp.pipe`` with the same model and
+  components, and pandoc (DOCX, HTML, Typst) plus Typst converting the same master;
+- the time of each stage and the peak memory.
+Every figure is printed as a ratio to the unavoidable work, and written to
+docs/performance.md. The synthesis is built as DOCX, PDF and HTML (the session fiches are
+left out: they are extra conversions that the unavoidable work does not include).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from proceedings.build import collect  # noqa: E402
+from proceedings.errors import Diagnostics  # noqa: E402
+from proceedings.tagging import load_nlp, note_text, prepare  # noqa: E402
+
+DEMO = ROOT / "transcripts"
+PYTHON = sys.executable
+FORMATS = "docx,pdf,html"
+
+
+# -- synthetic events -------------------------------------------------------------------------
+
+
+def sentences() -> list[str]:
+    """Realistic French: the sentences of the demo's notes."""
+    synthesis = collect(DEMO, Diagnostics()).synthesis
+    out = []
+    for content in synthesis.notes:
+        text = note_text(content).text
+        out += [s.strip() for s in re.split(r"(?<=[.!?…])\s+", text) if len(s.split()) >= 6]
+    return out
+
+
+def generate(target: Path, words: int, seed: int = 2019) -> Path:
+    """An event of about ``words`` words: the demo's programme, hundreds of notes."""
+    import docx
+
+    rng = random.Random(seed)
+    pool = sentences()
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    shutil.copy(DEMO / "programme.yaml", target / "programme.yaml")
+    folders = [
+        "accueil",
+        "ouverture",
+        "table-ronde",
+        "ateliers",
+        "ateliers/convergences",
+        "ateliers/estelling",
+        "ateliers/fidarec",
+        "ateliers/kimso",
+        "ateliers/revelateurs-richesses-immaterielles",
+        "ateliers/social-value-france",
+        "dejeuner",
+        "co-developpement",
+        "co-developpement/groupe-1",
+        "co-developpement/groupe-2",
+        "co-developpement/groupe-3",
+        "outils",
+        "cloture",
+    ]
+    per_note = 400 if words <= 200_000 else 1250
+    count = max(len(folders), words // per_note)
+    labels = [
+        "Une élue",
+        "Un participant",
+        "Claire Morvan",
+        "Un dirigeant de PME",
+        "Une chargée de mission",
+        "Yannick Le Bihan",
+    ]
+    formats = ["md"] * 5 + ["txt"] * 2 + ["docx", "vtt", "html"]
+    written = 0
+    for n in range(count):
+        folder = target / folders[n % len(folders)]
+        folder.mkdir(parents=True, exist_ok=True)
+        paragraphs = []
+        size = 0
+        while size < per_note:
+            paragraph = " ".join(rng.choice(pool) for _ in range(rng.randint(2, 5)))
+            paragraph = re.sub(r"\s+", " ", paragraph)
+            if rng.random() < 0.3:
+                paragraph = f"{rng.choice(labels)} : « {paragraph} »"
+            paragraphs.append(paragraph)
+            size += len(paragraph.split())
+        written += size
+        kind = formats[n % len(formats)]
+        name = folder / f"note-{n:04d}.{kind}"
+        if kind == "md":
+            body = [
+                f"## Partie {i + 1}\n\n{p}" if i % 4 == 0 else p for i, p in enumerate(paragraphs)
+            ]
+            name.write_text(
+                "---\nstatut: relu\n---\n\n" + "\n\n".join(body) + "\n\n"
+                "## Propositions\n\n- " + rng.choice(pool) + "\n",
+                encoding="utf-8",
+            )
+        elif kind == "txt":
+            name.write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
+        elif kind == "docx":
+            document = docx.Document()
+            document.add_heading(f"Note {n}", level=2)
+            for p in paragraphs:
+                document.add_paragraph(p)
+            document.save(str(name))
+        elif kind == "vtt":
+            cues = ["WEBVTT", ""]
+            for i, p in enumerate(paragraphs):
+                start = i * 20
+                cues += [
+                    f"{start // 3600:02d}:{start // 60 % 60:02d}:{start % 60:02d}.000 --> "
+                    f"{start // 3600:02d}:{start // 60 % 60:02d}:{start % 60 + 15:02d}.000"
+                    if start % 60 + 15 < 60
+                    else f"{start // 3600:02d}:{start // 60 % 60:02d}:{start % 60:02d}.000 --> "
+                    f"{start // 3600:02d}:{start // 60 % 60:02d}:59.000",
+                    f"<v {rng.choice([*labels[2:3], 'Animateur'])}>{p}</v>",
+                    "",
+                ]
+            name.write_text("\n".join(cues), encoding="utf-8")
+        else:
+            items = "".join(f"<p>{p}</p>\n" for p in paragraphs)
+            name.write_text(
+                f"<!DOCTYPE html><html><head><title>Pad {n}</title></head><body>"
+                f"<h2>Pad {n}</h2>\n{items}</body></html>",
+                encoding="utf-8",
+            )
+    print(f"  événement de {written} mots, {count} notes : {target}", flush=True)
+    return target
+
+
+# -- measures ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_mb: float
+    timings: dict[str, float]
+    output: str
+
+
+def run(args: list[str], cwd: Path = ROOT) -> Run:
+    """A command in its own process: wall time and the process's peak memory."""
+    timings_file = Path(tempfile.mktemp(suffix=".json"))
+    if args[:3] == [PYTHON, "-m", "proceedings"]:
+        args = [*args, "--mesures", str(timings_file)]
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as log:
+        start = time.perf_counter()
+        process = subprocess.Popen(
+            args, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "CI": "1"}
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        log.seek(0)
+        output = log.read()
+    if process.returncode not in (0, 1):
+        raise SystemExit(f"échec de {' '.join(args)} :\n{output}")
+    timings = {}
+    if timings_file.exists():
+        timings = json.loads(timings_file.read_text(encoding="utf-8"))
+        timings_file.unlink()
+    return Run(seconds, usage.ru_maxrss / 1024, timings, output)
+
+
+def unavoidable_analysis(event: Path) -> tuple[float, int]:
+    """Loading the model and a bare nlp.pipe over the texts the build analyses (same model,
+    same components, one process)."""
+    synthesis = collect(event, Diagnostics()).synthesis
+    texts = [prepare(note_text(c).text) for c in synthesis.notes]
+    start = time.perf_counter()
+    nlp = load_nlp()
+    nlp.max_length = max(nlp.max_length, max(len(t) for t in texts) + 1)
+    tokens = sum(len(doc) for doc in nlp.pipe(texts, batch_size=32))
+    return time.perf_counter() - start, tokens
+
+
+def unavoidable_conversions(out: Path) -> float:
+    """pandoc to DOCX, HTML and Typst, and Typst to PDF, on the build's own master, with the
+    same templates and options, without anything the pipeline adds around them."""
+    import pypandoc
+    import typst
+
+    from proceedings.export import CHART_FONTS, PANDOC_READER, PDF_UA
+
+    templates = ROOT / "templates"
+    master = out / "synthese.md"
+    pandoc = pypandoc.get_pandoc_path()
+    common = [
+        str(master),
+        "-f",
+        PANDOC_READER,
+        "--toc",
+        "--toc-depth=2",
+        f"--lua-filter={templates / 'classes.lua'}",
+        f"--resource-path={out}",
+    ]
+    work = Path(tempfile.mkdtemp())
+    source = out / ".mesure.typ"
+    start = time.perf_counter()
+    for extra in (
+        [
+            "-t",
+            "docx",
+            f"--reference-doc={templates / 'reference.docx'}",
+            "--default-image-extension=png",
+            "-o",
+            str(work / "x.docx"),
+        ],
+        [
+            "-t",
+            "html5",
+            "--standalone",
+            "--embed-resources",
+            f"--template={templates / 'synthese.html'}",
+            "--default-image-extension=svg",
+            "--section-divs",
+            "-o",
+            str(work / "x.html"),
+        ],
+        [
+            "-t",
+            "typst-smart",
+            "--standalone",
+            f"--template={templates / 'synthese.typ'}",
+            "--default-image-extension=svg",
+            "-o",
+            str(source),
+        ],
+    ):
+        subprocess.run([pandoc, *common, *extra], check=True, capture_output=True)
+    typst.compile(
+        str(source),
+        output=str(work / "x.pdf"),
+        root=str(out),
+        ignore_system_fonts=True,
+        font_paths=[CHART_FONTS],
+        pdf_standards=list(PDF_UA),
+    )
+    seconds = time.perf_counter() - start
+    source.unlink()
+    shutil.rmtree(work)
+    return seconds
+
+
+def build_args(event: Path, out: Path, jobs: int | None = None) -> list[str]:
+    """The build as an editor runs it (default --jobs), or with a given --jobs."""
+    args = [
+        PYTHON,
+        "-m",
+        "proceedings",
+        "build",
+        str(event),
+        "--sortie",
+        str(out),
+        "--formats",
+        FORMATS,
+    ]
+    return [*args, "--jobs", str(jobs)] if jobs else args
+
+
+def measure(name: str, event: Path, work: Path, jobs_too: bool) -> dict:
+    print(f"— {name}", flush=True)
+    out = work / f"sortie-{re.sub(r'[^a-z0-9]+', '-', name.lower())}"
+    shutil.rmtree(out, ignore_errors=True)
+    cold = run(build_args(event, out))
+    analysis, tokens = unavoidable_analysis(event)
+    conversions = unavoidable_conversions(out)
+    unchanged = run(build_args(event, out))
+    assert "à jour" in unchanged.output, unchanged.output
+    make_args = [
+        "make",
+        "--no-print-directory",
+        "build",
+        f"EVENT={event}",
+        f"OUT={out}",
+        f"FORMATS={FORMATS}",
+    ]
+    run(make_args)  # the first make records its stamp
+    through_make = run(make_args)
+    assert "à jour" in through_make.output, through_make.output
+    # one note changed
+    note = sorted(event.rglob("*.md"))[0]
+    text = note.read_text(encoding="utf-8")
+    note.write_text(
+        text + "\nUne phrase ajoutée par la relecture du rapporteur.\n", encoding="utf-8"
+    )
+    one = run(build_args(event, out))
+    note.write_text(text, encoding="utf-8")
+    start = time.perf_counter()
+    nlp = load_nlp()
+    list(nlp.pipe([prepare(text)]))
+    one_note = time.perf_counter() - start
+    conversions_after = unavoidable_conversions(out)
+    result = {
+        "mots": tokens,
+        "froid": cold.seconds,
+        "memoire_mo": cold.peak_mb,
+        "etapes": cold.timings,
+        "analyse_nue": analysis,
+        "conversions_nues": conversions,
+        "inchange_cli": unchanged.seconds,
+        "inchange_make": through_make.seconds,
+        "une_note": one.seconds,
+        "une_note_inevitable": one_note + conversions_after,
+    }
+    if jobs_too:
+        for jobs in (1, 2):
+            shutil.rmtree(out, ignore_errors=True)
+            result[f"froid_jobs{jobs}"] = run(build_args(event, out, jobs=jobs)).seconds
+    shutil.rmtree(out, ignore_errors=True)
+    return result
+
+
+def report(results: dict[str, dict]) -> str:
+    lines = [
+        "# Performance : mesures et rapports",
+        "",
+        "Produit par `make bench-performance` (`.venv/bin/python bench/performance.py`). "
+        "Chaque construction tourne dans son propre processus ; chaque chiffre est rapporté "
+        "au travail inévitable mesuré dans la même exécution : l’analyse par un `nlp.pipe` "
+        "nu (même modèle, mêmes composants, mêmes textes) et les conversions par pandoc "
+        "(DOCX, HTML, Typst) et Typst (PDF) du même document maître, chargement du modèle "
+        "compris, l’un après l’autre dans un seul processus. Les constructions tournent comme "
+        f"un éditeur les lance (`--jobs` par défaut : {os.cpu_count()} processeurs ici, au plus "
+        "4). Formats construits : DOCX, PDF et HTML.",
+        "",
+        "| événement | mots | construction à froid | inévitable | rapport (cible ≤ 1,25) "
+        "| rien de changé, commande (cible ≤ 5 % du froid) | rien de changé, make "
+        "(cible < 1 s) | une note changée / inévitable (cible ≤ 1,3) | mémoire de pointe |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, r in results.items():
+        inevitable = r["analyse_nue"] + r["conversions_nues"]
+        lines.append(
+            f"| {name} | {r['mots']} | {r['froid']:.1f} s | {inevitable:.1f} s | "
+            f"{r['froid'] / inevitable:.2f} | {r['inchange_cli']:.2f} s "
+            f"({100 * r['inchange_cli'] / r['froid']:.1f} %) | {r['inchange_make']:.2f} s | "
+            f"{r['une_note']:.1f} s / {r['une_note_inevitable']:.1f} s = "
+            f"{r['une_note'] / r['une_note_inevitable']:.2f} | {r['memoire_mo']:.0f} Mo |"
+        )
+    lines += ["", "Temps par étape de la construction à froid (secondes) :", ""]
+    stages = sorted({k for r in results.values() for k in r["etapes"]})
+    lines += ["| événement | " + " | ".join(stages) + " |", "|---|" + "---:|" * len(stages)]
+    for name, r in results.items():
+        lines.append(
+            f"| {name} | " + " | ".join(f"{r['etapes'].get(s, 0):.1f}" for s in stages) + " |"
+        )
+    sizes = [(n, r) for n, r in results.items() if n != "démo"]
+    if len(sizes) >= 2:
+        (small_name, small), (big_name, big) = sizes[0], sizes[-1]
+        per_small = small["froid"] / small["mots"]
+        per_big = big["froid"] / big["mots"]
+        lines += [
+            "",
+            f"Croissance : {1e6 * per_small:.1f} µs par mot à {small_name}, "
+            f"{1e6 * per_big:.1f} µs par mot à {big_name} : écart "
+            f"{100 * (per_big / per_small - 1):+.1f} % (cible : dans ±20 %).",
+        ]
+    for name, r in results.items():
+        if "froid_jobs2" in r:
+            lines += [
+                "",
+                f"`--jobs 2` sur {name} : {r['froid_jobs1']:.1f} s avec `--jobs 1`, "
+                f"{r['froid_jobs2']:.1f} s avec `--jobs 2`, soit "
+                f"{r['froid_jobs1'] / r['froid_jobs2']:.2f} × plus rapide (cible ≥ 1,4).",
+            ]
+    lines += [
+        "",
+        "Commande : `make bench-performance` ; tailles au choix : "
+        "`.venv/bin/python bench/performance.py --tailles 100000 1000000`.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--tailles", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--sortie", type=Path, default=ROOT / "docs" / "performance.md")
+    parser.add_argument(
+        "--travail", type=Path, default=Path(tempfile.gettempdir()) / "proceedings-performance"
+    )
+    args = parser.parse_args()
+    args.travail.mkdir(parents=True, exist_ok=True)
+    demo = args.travail / "demo"
+    shutil.rmtree(demo, ignore_errors=True)
+    shutil.copytree(DEMO, demo)  # a copy: one of its notes is changed for a measure
+    results = {"démo": measure("démo", demo, args.travail, jobs_too=False)}
+    for words in args.tailles:
+        event = generate(args.travail / f"evenement-{words}", words)
+        name = f"{words:,} mots".replace(",", " ")
+        results[name] = measure(name, event, args.travail, jobs_too=words == max(args.tailles))
+    text = report(results)
+    print(text)
+    args.sortie.parent.mkdir(parents=True, exist_ok=True)
+    args.sortie.write_text(text, encoding="utf-8")
+    (args.sortie.with_suffix(".json")).write_text(json.dumps(results, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
