@@ -166,28 +166,41 @@ class Run:
     output: str
 
 
+# Runs a command and prints the peak memory of the largest process of its tree (the build,
+# its analysis and conversion processes, pandoc): ru_maxrss of the waited-for descendants.
+_WRAPPER = (
+    "import resource, subprocess, sys\n"
+    "code = subprocess.run(sys.argv[1:]).returncode\n"
+    "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+    "print(f'@@pic {peak}', flush=True)\n"
+    "sys.exit(code)\n"
+)
+
+
 def run(args: list[str], cwd: Path = ROOT) -> Run:
-    """A command in its own process: wall time and the process's peak memory."""
+    """A command in its own process tree: wall time and the largest process's peak memory."""
     timings_file = Path(tempfile.mktemp(suffix=".json"))
     if args[:3] == [PYTHON, "-m", "proceedings"]:
         args = [*args, "--mesures", str(timings_file)]
-    with tempfile.TemporaryFile("w+", encoding="utf-8") as log:
-        start = time.perf_counter()
-        process = subprocess.Popen(
-            args, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "CI": "1"}
-        )
-        _, status, usage = os.wait4(process.pid, 0)
-        seconds = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)
-        log.seek(0)
-        output = log.read()
-    if process.returncode not in (0, 1):
+    start = time.perf_counter()
+    done = subprocess.run(
+        [PYTHON, "-c", _WRAPPER, *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CI": "1"},
+        check=False,
+    )
+    seconds = time.perf_counter() - start
+    output = done.stdout + done.stderr
+    if done.returncode not in (0, 1):
         raise SystemExit(f"échec de {' '.join(args)} :\n{output}")
+    peak = int(re.search(r"@@pic (\d+)", output)[1]) / 1024  # type: ignore[index]
     timings = {}
     if timings_file.exists():
         timings = json.loads(timings_file.read_text(encoding="utf-8"))
         timings_file.unlink()
-    return Run(seconds, usage.ru_maxrss / 1024, timings, output)
+    return Run(seconds, peak, timings, output)
 
 
 def unavoidable_analysis(event: Path) -> tuple[float, int]:
@@ -350,7 +363,8 @@ def report(results: dict[str, dict]) -> str:
         "(DOCX, HTML, Typst) et Typst (PDF) du même document maître, chargement du modèle "
         "compris, l’un après l’autre dans un seul processus. Les constructions tournent comme "
         f"un éditeur les lance (`--jobs` par défaut : {os.cpu_count()} processeurs ici, au plus "
-        "4). Formats construits : DOCX, PDF et HTML.",
+        "4). Formats construits : DOCX, PDF et HTML. Mémoire de pointe : celle du plus gros "
+        "processus de la construction (processus d’analyse et de conversion, pandoc compris).",
         "",
         "| événement | mots | construction à froid | inévitable | rapport (cible ≤ 1,25) "
         "| rien de changé, commande (cible ≤ 5 % du froid) | rien de changé, make "

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
+import multiprocessing
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import __version__, charts, deposit, export
+from . import charts, deposit, export, uptodate
 from .docx_finish import DocxFinish
-from .errors import Diagnostic, Diagnostics, Severity
+from .errors import Diagnostic, Diagnostics
 from .model import Note, Synthesis, Tags
 from .privacy import anonymise
 from .programme import load_programme
@@ -36,9 +35,9 @@ from .store import NoteStore
 from .structure import assign
 from .tagging import Analyser, Cache, rules, tag
 from .typography import french, ordinal
+from .uptodate import TEMPLATES
 from .vocabulary import load_vocabulary
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 MASTER = "synthese.md"
 REPORT = "bilan-depot.html"
 CACHE = ".cache/analyses"
@@ -116,7 +115,7 @@ def build(
     diag: Diagnostics,
     templates: Path = TEMPLATES,
     analyser: Analyser | None = None,
-    pdf_standards: tuple[str, ...] = export.PDF_UA,
+    pdf_standards: tuple[str, ...] = uptodate.PDF_UA,
     jobs: int = 1,
     progress: Progress | None = None,
     force: bool = False,
@@ -128,8 +127,8 @@ def build(
     build's messages are given again.
     """
     clock = _Clock()
-    fingerprint = _fingerprint(event_dir, templates, formats, pdf_standards)
-    if not force and (previous := _unchanged(out, fingerprint)) is not None:
+    fingerprint = uptodate.fingerprint(event_dir, templates, formats, pdf_standards)
+    if not force and (previous := uptodate.unchanged(out, fingerprint)) is not None:
         return BuildResult(None, None, previous[0], clock.times, previous[1])
     progress = progress or Progress()
     with clock("lecture"):
@@ -184,23 +183,50 @@ def build(
         )
     # The conversions are independent: with --jobs they run side by side (pandoc and typst
     # do their work outside Python's lock).
-    workers = max(1, min(jobs, len(conversions) or 1))
-    with (
-        clock("conversions"),
-        progress.bar(len(conversions), "Conversions") as bar,
-        ThreadPoolExecutor(max_workers=workers) as pool,
-    ):
-        futures = [pool.submit(clock.timed, name, work) for name, work in conversions]
-        for future in futures:
-            outputs += future.result()
+    with clock("conversions"), progress.bar(len(conversions), "Conversions") as bar:
+        for paths in _convert(conversions, jobs, clock):
+            outputs += paths
             bar.update()
     with clock("exports"):
         outputs += export.write_tags(tags, synthesis, out)
         report = _report(event_dir, collected, diag, tags.rules)
         export.write_text(out / REPORT, render_report(report, templates))
         outputs.append(out / REPORT)
-    _remember(out, fingerprint, outputs, diag)
+    uptodate.remember(out, fingerprint, outputs, diag)
     return BuildResult(synthesis, report, tuple(outputs), clock.times)
+
+
+_PENDING: list[Callable[[], list[Path]]] = []  # conversions handed to forked processes
+
+
+def _convert(
+    conversions: list[tuple[str, Callable[[], list[Path]]]], jobs: int, clock: _Clock
+) -> Iterator[list[Path]]:
+    """Run the conversions, side by side in forked processes when ``jobs`` > 1 (python-docx
+    and typst hold Python's lock: threads would take turns), else one after the other.
+    The documents are the same either way."""
+    forks = "fork" in multiprocessing.get_all_start_methods()
+    if jobs < 2 or len(conversions) < 2 or not forks:
+        for name, work in conversions:
+            yield clock.timed(name, work)
+        return
+    _PENDING[:] = [work for _, work in conversions]
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(min(jobs, len(conversions)), mp_context=context) as pool:
+            futures = [pool.submit(_run_pending, i) for i in range(len(conversions))]
+            for (name, _), future in zip(conversions, futures, strict=True):
+                paths, seconds = future.result()
+                clock.times[f"conversion {name}"] = seconds
+                yield paths
+    finally:
+        _PENDING.clear()
+
+
+def _run_pending(index: int) -> tuple[list[Path], float]:
+    start = time.perf_counter()
+    paths = _PENDING[index]()
+    return paths, time.perf_counter() - start
 
 
 def _one(
@@ -227,61 +253,6 @@ class _Clock:
     def timed(self, stage: str, work: Callable[[], list[Path]]) -> list[Path]:
         with self(f"conversion {stage}"):
             return work()
-
-
-FINGERPRINT = ".cache/empreinte.json"
-
-
-def _fingerprint(
-    event_dir: Path, templates: Path, formats: tuple[str, ...], standards: tuple[str, ...]
-) -> str:
-    """A digest of everything a build reads: the event folder's files (contents), the
-    templates, the code, and the options."""
-    h = hashlib.sha256()
-    h.update(repr((sorted(formats), standards, __version__)).encode())
-    package = Path(__file__).resolve().parent
-    for root in (event_dir, templates, package):
-        for path in sorted(
-            p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts
-        ):
-            rel = path.relative_to(root).as_posix()
-            h.update(f"\0{root.name}/{rel}\0".encode())
-            try:
-                h.update(hashlib.sha256(path.read_bytes()).digest())
-            except OSError:
-                h.update(b"illisible")
-    return h.hexdigest()
-
-
-def _unchanged(
-    out: Path, fingerprint: str
-) -> tuple[tuple[Path, ...], tuple[Diagnostic, ...]] | None:
-    try:
-        data = json.loads((out / FINGERPRINT).read_text(encoding="utf-8"))
-        if data["empreinte"] != fingerprint:
-            return None
-        outputs = tuple(out / name for name in data["sorties"])
-        replayed = tuple(
-            Diagnostic(Severity(d["gravite"]), d["message"], d["chemin"], d["ligne"])
-            for d in data["messages"]
-        )
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    if not all(p.exists() for p in outputs):
-        return None
-    return outputs, replayed
-
-
-def _remember(out: Path, fingerprint: str, outputs: list[Path], diag: Diagnostics) -> None:
-    data = {
-        "empreinte": fingerprint,
-        "sorties": [p.relative_to(out).as_posix() for p in outputs],
-        "messages": [
-            {"gravite": d.severity.value, "message": d.message, "chemin": d.path, "ligne": d.line}
-            for d in diag
-        ],
-    }
-    export.write_text(out / FINGERPRINT, json.dumps(data, ensure_ascii=False, indent=1))
 
 
 def _fiches(

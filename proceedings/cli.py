@@ -12,17 +12,19 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from . import deposit, export
-from .build import REPORT, TEMPLATES, build, check
+# Only light modules here: an unchanged rebuild must answer before pandoc, typst, spaCy,
+# matplotlib or python-docx are even imported; the stages are imported when needed.
+from . import uptodate
 from .errors import Diagnostics, ProceedingsError, ProgrammeError, SourceError
-from .export import FORMATS
 from .lock import output_lock
 from .progress import Progress
-from .readers.decode import decode
-from .tagging import Analyser, keyphrases_of_texts
-from .vocabulary import Vocabulary
+from .uptodate import FORMATS, TEMPLATES
+
+REPORT = "bilan-depot.html"
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 # The same documents whatever the number of processes: it only changes the time.
@@ -207,22 +209,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                     file=sys.stderr,
                 )
                 return EXIT_USAGE
-            standards = export.PDF_ARCHIVE if args.archivage else export.PDF_UA
+            standards = uptodate.PDF_ARCHIVE if args.archivage else uptodate.PDF_UA
             if args.jobs < 1:
                 print("--jobs : attendu un nombre entier positif", file=sys.stderr)
                 return EXIT_USAGE
             with output_lock(args.sortie, args.attente, _notify):
-                result = build(
-                    args.dossier,
-                    args.sortie,
-                    formats,
-                    diag,
-                    args.gabarits,
-                    pdf_standards=standards,
-                    jobs=args.jobs,
-                    progress=Progress(),
-                    force=args.forcer,
-                )
+                result = _build(args, formats, standards, diag)
             if args.mesures:  # for bench/performance.py: seconds per stage
                 args.mesures.write_text(json.dumps(result.timings), encoding="utf-8")
             diag.extend(result.replayed)
@@ -235,6 +227,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             for path in () if result.up_to_date else result.outputs:
                 print(f"écrit : {path}")
         else:
+            from . import deposit
+            from .build import check
+
             with output_lock(args.sortie, args.attente, _notify):
                 report = check(args.dossier, args.sortie, diag, args.gabarits)
             _report(diag)
@@ -268,6 +263,42 @@ def main(argv: Sequence[str] | None = None) -> int:
     return EXIT_OK
 
 
+def _build(
+    args: argparse.Namespace,
+    formats: tuple[str, ...],
+    standards: tuple[str, ...],
+    diag: Diagnostics,
+) -> Any:
+    """The build, or the last build's result when nothing it reads has changed."""
+    if not args.forcer:
+        digest = uptodate.fingerprint(args.dossier, args.gabarits, formats, standards)
+        if (previous := uptodate.unchanged(args.sortie, digest)) is not None:
+            return _UpToDate(previous[0], previous[1])
+    from .build import build
+
+    return build(
+        args.dossier,
+        args.sortie,
+        formats,
+        diag,
+        args.gabarits,
+        pdf_standards=standards,
+        jobs=args.jobs,
+        progress=Progress(),
+        force=True,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _UpToDate:
+    """What the command line needs of a build that had nothing to do."""
+
+    outputs: tuple[Path, ...]
+    replayed: tuple[Any, ...]
+    timings: dict[str, float] = field(default_factory=dict)
+    up_to_date: bool = True
+
+
 def _keyphrases(args: argparse.Namespace) -> int:
     """Each .txt file of a folder ranked on its own, contrasted with the others."""
     files = sorted(args.dossier.glob("*.txt"))
@@ -277,6 +308,11 @@ def _keyphrases(args: argparse.Namespace) -> int:
     if args.top < 1:
         print("--top : attendu un nombre entier positif", file=sys.stderr)
         return EXIT_USAGE
+    from . import export
+    from .readers.decode import decode
+    from .tagging import Analyser, keyphrases_of_texts
+    from .vocabulary import Vocabulary
+
     texts, ids = [], []
     for path in files:
         try:

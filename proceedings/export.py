@@ -29,8 +29,8 @@ from .docx_finish import DocxFinish, finish
 from .errors import ConvertError
 from .model import Event, NoteContent, Synthesis, Tags
 from .render import media_path
+from .uptodate import PDF_UA
 
-FORMATS = ("docx", "pdf", "html", "fiches")
 PANDOC_READER = "markdown-smart"  # typography is done by the pipeline, in French
 
 
@@ -142,14 +142,10 @@ def to_html(master: Path, target: Path, templates: Path, event: Event) -> None:
         )
 
 
-# PDF/UA-1: tagged for screen readers, by default. PDF/A-2b (archiving) on request;
-# typst accepts both together.
-PDF_UA = ("ua-1",)
 # The charts' SVG text is set in DejaVu Sans, which matplotlib ships: typst is given that
 # folder so that charts keep their font although system fonts are ignored (same PDF
 # everywhere).
 CHART_FONTS = str(Path(matplotlib.__file__).parent / "mpl-data" / "fonts" / "ttf")
-PDF_ARCHIVE = ("a-2b", "ua-1")
 
 
 def to_pdf(
