@@ -221,54 +221,18 @@ def unavoidable_conversions(out: Path) -> float:
     import pypandoc
     import typst
 
-    from proceedings.export import CHART_FONTS, PANDOC_READER, PDF_UA
+    from proceedings.export import CHART_FONTS, PDF_UA, pandoc_args
 
     templates = ROOT / "templates"
     master = out / "synthese.md"
     pandoc = pypandoc.get_pandoc_path()
-    common = [
-        str(master),
-        "-f",
-        PANDOC_READER,
-        "--toc",
-        "--toc-depth=2",
-        f"--lua-filter={templates / 'classes.lua'}",
-        f"--resource-path={out}",
-    ]
     work = Path(tempfile.mkdtemp())
     source = out / ".mesure.typ"
     start = time.perf_counter()
-    for extra in (
-        [
-            "-t",
-            "docx",
-            f"--reference-doc={templates / 'reference.docx'}",
-            "--default-image-extension=png",
-            "-o",
-            str(work / "x.docx"),
-        ],
-        [
-            "-t",
-            "html5",
-            "--standalone",
-            "--embed-resources",
-            f"--template={templates / 'synthese.html'}",
-            "--default-image-extension=svg",
-            "--section-divs",
-            "-o",
-            str(work / "x.html"),
-        ],
-        [
-            "-t",
-            "typst-smart",
-            "--standalone",
-            f"--template={templates / 'synthese.typ'}",
-            "--default-image-extension=svg",
-            "-o",
-            str(source),
-        ],
-    ):
-        subprocess.run([pandoc, *common, *extra], check=True, capture_output=True)
+    for kind, target in (("docx", work / "x.docx"), ("html", work / "x.html"), ("typst", source)):
+        subprocess.run(
+            [pandoc, *pandoc_args(kind, master, target, templates)], check=True, capture_output=True
+        )
     typst.compile(
         str(source),
         output=str(work / "x.pdf"),

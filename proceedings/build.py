@@ -119,15 +119,17 @@ def build(
     jobs: int = 1,
     progress: Progress | None = None,
     force: bool = False,
+    fingerprint: str = "",
 ) -> BuildResult:
     """The whole line: read, structure, tag, select, draw, render, convert.
 
     When nothing that a build reads has changed since the last one (same files, templates,
     code and options) and its documents are all there, nothing is redone and the last
-    build's messages are given again.
+    build's messages are given again. ``fingerprint``: the inputs' digest, when the caller
+    has already computed it.
     """
     clock = _Clock()
-    fingerprint = uptodate.fingerprint(event_dir, templates, formats, pdf_standards)
+    fingerprint = fingerprint or uptodate.fingerprint(event_dir, templates, formats, pdf_standards)
     if not force and (previous := uptodate.unchanged(out, fingerprint)) is not None:
         return BuildResult(None, None, previous[0], clock.times, previous[1])
     progress = progress or Progress()

@@ -269,11 +269,11 @@ def _build(
     standards: tuple[str, ...],
     diag: Diagnostics,
 ) -> Any:
-    """The build, or the last build's result when nothing it reads has changed."""
-    if not args.forcer:
-        digest = uptodate.fingerprint(args.dossier, args.gabarits, formats, standards)
-        if (previous := uptodate.unchanged(args.sortie, digest)) is not None:
-            return _UpToDate(previous[0], previous[1])
+    """The build, or the last build's result when nothing it reads has changed (checked
+    here, before the stages and their libraries are imported)."""
+    digest = uptodate.fingerprint(args.dossier, args.gabarits, formats, standards)
+    if not args.forcer and (previous := uptodate.unchanged(args.sortie, digest)) is not None:
+        return _UpToDate(previous[0], previous[1])
     from .build import build
 
     return build(
@@ -286,6 +286,7 @@ def _build(
         jobs=args.jobs,
         progress=Progress(),
         force=True,
+        fingerprint=digest,
     )
 
 

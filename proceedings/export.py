@@ -92,54 +92,64 @@ def pandoc(args: list[str], when: dt.datetime) -> None:
         )
 
 
+def pandoc_args(
+    kind: str, master: Path, output: Path, templates: Path, template: str = "", toc: bool = True
+) -> list[str]:
+    """pandoc's command line for one output of the master ("docx", "html" or "typst"),
+    with our templates and filters: the build and the performance benchmark share it."""
+    args = [
+        str(master),
+        "-f",
+        PANDOC_READER,
+        f"--lua-filter={templates / 'classes.lua'}",
+        f"--resource-path={master.parent}",
+        "-o",
+        str(output),
+    ]
+    if toc:
+        args += ["--toc", "--toc-depth=2"]
+    if kind == "docx":
+        return [
+            *args,
+            "-t",
+            "docx",
+            f"--reference-doc={templates / 'reference.docx'}",
+            "--default-image-extension=png",
+        ]
+    if kind == "html":
+        return [
+            *args,
+            "-t",
+            "html5",
+            "--standalone",
+            "--embed-resources",
+            f"--template={templates / (template or 'synthese.html')}",
+            "--default-image-extension=svg",
+            "--section-divs",
+        ]
+    # typst-smart: keep the typographic apostrophes (with smart, pandoc writes ' and lets
+    # Typst curl it, but PDF bookmarks would keep the straight one).
+    return [
+        *args,
+        "-t",
+        "typst-smart",
+        "--standalone",
+        f"--template={templates / (template or 'synthese.typ')}",
+        "--default-image-extension=svg",
+    ]
+
+
 def to_docx(master: Path, target: Path, templates: Path, event: Event, spec: DocxFinish) -> None:
     when = fixed_timestamp(event)
     with atomic_output(target) as tmp:
-        pandoc(
-            [
-                str(master),
-                "-f",
-                PANDOC_READER,
-                "-t",
-                "docx",
-                "--toc",
-                "--toc-depth=2",
-                f"--reference-doc={templates / 'reference.docx'}",
-                "--default-image-extension=png",
-                f"--lua-filter={templates / 'classes.lua'}",
-                f"--resource-path={master.parent}",
-                "-o",
-                str(tmp),
-            ],
-            when,
-        )
+        pandoc(pandoc_args("docx", master, tmp, templates), when)
         finish(tmp, spec)  # cover, filled contents, headers, watermark, properties
         _fix_zip_dates(tmp, when)
 
 
 def to_html(master: Path, target: Path, templates: Path, event: Event) -> None:
     with atomic_output(target) as tmp:
-        pandoc(
-            [
-                str(master),
-                "-f",
-                PANDOC_READER,
-                "-t",
-                "html5",
-                "--standalone",
-                "--embed-resources",
-                f"--template={templates / 'synthese.html'}",
-                "--default-image-extension=svg",
-                f"--lua-filter={templates / 'classes.lua'}",
-                "--toc",
-                "--toc-depth=2",
-                "--section-divs",
-                f"--resource-path={master.parent}",
-                "-o",
-                str(tmp),
-            ],
-            fixed_timestamp(event),
-        )
+        pandoc(pandoc_args("html", master, tmp, templates), fixed_timestamp(event))
 
 
 # The charts' SVG text is set in DejaVu Sans, which matplotlib ships: typst is given that
@@ -162,25 +172,7 @@ def to_pdf(
     the master (hidden), where the paths of the images are valid."""
     when = fixed_timestamp(event)
     source = master.parent / f".{master.stem}.typ"
-    # typst-smart: keep the typographic apostrophes (with smart, pandoc writes ' and lets
-    # Typst curl it, but PDF bookmarks would keep the straight one).
-    args = [
-        str(master),
-        "-f",
-        PANDOC_READER,
-        "-t",
-        "typst-smart",
-        "--standalone",
-        f"--template={templates / template}",
-        f"--lua-filter={templates / 'classes.lua'}",
-        "--default-image-extension=svg",
-        f"--resource-path={master.parent}",
-        "-o",
-        str(source),
-    ]
-    if toc:
-        args += ["--toc", "--toc-depth=2"]
-    pandoc(args, when)
+    pandoc(pandoc_args("typst", master, source, templates, template, toc), when)
     profiles: Any = list(standards)  # typst's stub wants its literal names
     with atomic_output(target) as tmp:
         try:

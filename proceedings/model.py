@@ -1,15 +1,14 @@
 """The data model: dataclasses only, no I/O.
 
 Inputs (the programme, the notes) are frozen; the synthesis is built from them by the
-stages in order. ``to_dict()`` serves the templates, the JSON exports and the tests.
+stages in order.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from enum import Enum
-from typing import Any
 
 
 class SessionKind(Enum):
@@ -310,25 +309,6 @@ class Synthesis:
     @property
     def notes(self) -> tuple[NoteContent, ...]:
         return tuple(n for s in self.sessions for n in s.notes)
-
-    def to_dict(self) -> dict[str, Any]:
-        plain: dict[str, Any] = _plain(asdict(self))
-        return plain
-
-
-def _plain(value: Any) -> Any:
-    """Turn enums, dates and tuples into JSON-ready values."""
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, bytes):
-        return f"{len(value)} octets"
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    return value
 
 
 # -- tagging ------------------------------------------------------------------------------
