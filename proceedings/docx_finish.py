@@ -18,6 +18,7 @@ Everything is computed from the document itself: the same input gives the same o
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -26,6 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import quoteattr
+
+from lxml import etree  # type: ignore[import-untyped]  # no type stubs for lxml here
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -679,6 +682,12 @@ LINE_HEIGHT = 1.15  # Arial's ascent, descent and line gap, in em
 MIN_LINES = 2  # widow and orphan control
 
 
+@functools.lru_cache(maxsize=65536)
+def _word_width(word: str) -> int:
+    """A word's width in Arial's units (words repeat: the sum is done once per word)."""
+    return sum(_char_width(c) for c in word)
+
+
 def _char_width(char: str) -> int:
     width = ARIAL_WIDTHS.get(char)
     if width is None:
@@ -705,6 +714,38 @@ class _Par:
 
 
 _NO_PAR = _Par(0, 0, [], False, False, False, False, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class _Props:
+    """A paragraph's properties, resolved through its style chain (sizes in twips)."""
+
+    before: int
+    after: int
+    line: int
+    rule: str  # line spacing rule: auto, exact or atLeast
+    left: int
+    right: int
+    first_line: int
+    size: float
+    bold: bool
+    serif: bool
+    break_before: bool
+    keep_next: bool
+    keep_lines: bool
+    widows: bool
+    top: int
+    bottom: int
+    borders: str
+
+    def height(self, font_size: float) -> int:
+        """The height of a line whose largest text is ``font_size`` points."""
+        natural = font_size * LINE_HEIGHT * TWIPS_PER_POINT
+        if self.rule == "exact":
+            return self.line
+        if self.rule == "atLeast":
+            return max(self.line, int(natural))
+        return int(natural * self.line / 240)
 
 
 class _Pages:
@@ -750,6 +791,7 @@ class _Pages:
         self.last = _NO_PAR  # the paragraph above
         self.anchors: dict[str, int] = {}
         self.pending: list[str] = []  # bookmarks waiting for the next paragraph
+        self._known: dict[tuple[bytes, str | None, int], _Props] = {}
 
     def run(self) -> dict[str, int]:
         """The page of every bookmark of the body."""
@@ -888,13 +930,46 @@ class _Pages:
     # paragraph properties
 
     def _paragraph(self, p: Element, table_style: Element | None, width: int) -> _Par:
-        chain = [p.find(_w("pPr"))]
-        chain += [s.find(_w("pPr")) for s in self.styles.chain(self.styles.style_id_of(p))]
+        props = self._props(p, table_style)
+        avail = max(width - props.left - props.right, 400)
+        lines, notes = self._lines(p, avail, props.first_line, props.size, props.bold, props.serif)
+        return _Par(
+            before=props.before,
+            after=props.after,
+            lines=[-1 if s < 0 else max(props.height(s), image) for s, image in lines],
+            break_before=props.break_before,
+            keep_next=props.keep_next,
+            keep_lines=props.keep_lines,
+            widows=props.widows,
+            notes=notes,
+            top=props.top,
+            bottom=props.bottom,
+            borders=props.borders,
+        )
+
+    def _props(self, p: Element, table_style: Element | None) -> _Props:
+        """The paragraph's resolved properties; paragraphs with the same own properties,
+        style and table style share them (thousands of paragraphs, a few dozen kinds)."""
+        own = p.find(_w("pPr"))
+        sid = self.styles.style_id_of(p)
+        key = (
+            etree.tostring(own) if own is not None else b"",
+            sid,
+            id(table_style) if table_style is not None else 0,
+        )
+        props = self._known.get(key)
+        if props is None:
+            props = self._known[key] = self._resolve(own, sid, table_style)
+        return props
+
+    def _resolve(self, own: Element | None, sid: str | None, table_style: Element | None) -> _Props:
+        chain = [own]
+        chain += [s.find(_w("pPr")) for s in self.styles.chain(sid)]
         if table_style is not None:
             chain.append(table_style.find(_w("pPr")))
         chain.append(self.default_ppr)
         pprs = [c for c in chain if c is not None]
-        rprs = [s.find(_w("rPr")) for s in self.styles.chain(self.styles.style_id_of(p))]
+        rprs = [s.find(_w("rPr")) for s in self.styles.chain(sid)]
         if table_style is not None:
             rprs.append(table_style.find(_w("rPr")))
         rprs.append(self.default_rpr)
@@ -921,13 +996,7 @@ class _Pages:
                     return el.get(_w("val"), "true") not in ("0", "false", "off")
             return False
 
-        before = ppr_int("spacing", "before")
-        after = ppr_int("spacing", "after")
-        line = ppr_int("spacing", "line") or 240
-        rule = ppr_attr("spacing", "lineRule") or "auto"
         left = ppr_int("ind", "left", "start")
-        right = ppr_int("ind", "right", "end")
-        first_line = ppr_int("ind", "firstLine") - ppr_int("ind", "hanging")
         num = self._numbering_indent(pprs)
         if num is not None:
             left = max(left, num)
@@ -944,27 +1013,21 @@ class _Pages:
                 # the border's spacing (points) and width (eighths of a point)
                 box[side] = _int(b, "space", 0) * TWIPS_PER_POINT + _int(b, "sz", 0) * 5 // 2
         size, bold, serif = _font(base_rprs)
-        avail = max(width - left - right, 400)
-        lines, notes = self._lines(p, avail, first_line, size, bold, serif)
-
-        def height(font_size: float) -> int:
-            natural = font_size * LINE_HEIGHT * TWIPS_PER_POINT
-            if rule == "exact":
-                return line
-            if rule == "atLeast":
-                return max(line, int(natural))
-            return int(natural * line / 240)
-
-        heights = [-1 if s < 0 else max(height(s), image) for s, image in lines]
-        return _Par(
-            before=before,
-            after=after,
-            lines=heights,
+        return _Props(
+            before=ppr_int("spacing", "before"),
+            after=ppr_int("spacing", "after"),
+            line=ppr_int("spacing", "line") or 240,
+            rule=ppr_attr("spacing", "lineRule") or "auto",
+            left=left,
+            right=ppr_int("ind", "right", "end"),
+            first_line=ppr_int("ind", "firstLine") - ppr_int("ind", "hanging"),
+            size=size,
+            bold=bold,
+            serif=serif,
             break_before=ppr_flag("pageBreakBefore") or ppr_flag("sectPr"),
             keep_next=ppr_flag("keepNext"),
             keep_lines=ppr_flag("keepLines"),
             widows=ppr_flag("widowControl"),
-            notes=notes,
             top=box["top"],
             bottom=box["bottom"],
             borders=key,
@@ -1026,7 +1089,7 @@ class _Pages:
                     for word in re.split(r"( )", child.text or ""):
                         if not word:
                             continue
-                        w = sum(_char_width(c) for c in word) * factor
+                        w = _word_width(word) * factor
                         if word != " " and x + w > width and started:
                             newline()
                         if word == " " and not started:
