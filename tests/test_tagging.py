@@ -233,3 +233,22 @@ def test_motscles_command_ranks_each_text(
     assert ranked["b"][0] == "polymères"
     assert len(ranked["a"]) <= 3
     assert capsys.readouterr().out == f"2 textes, mots-clés écrits dans {out}\n"
+
+
+def test_spacy_batches_are_bounded_by_characters() -> None:
+    """Long pieces go to spaCy a few at a time, short ones many at a time, order kept."""
+    from proceedings.tagging import pipe
+
+    class Recorder:
+        def __init__(self) -> None:
+            self.batches: list[list[str]] = []
+
+        def pipe(self, texts: list[str], batch_size: int) -> list[str]:
+            assert batch_size == len(texts)
+            self.batches.append(list(texts))
+            return [t.upper() for t in texts]
+
+    nlp = Recorder()
+    texts = ["aaaa", "bbbb", "cccc", "d" * 30, "ee"]
+    assert list(pipe(nlp, iter(texts), limit=10)) == [t.upper() for t in texts]
+    assert nlp.batches == [["aaaa", "bbbb"], ["cccc"], ["d" * 30], ["ee"]]
