@@ -25,6 +25,7 @@ import matplotlib
 import pypandoc
 import typst
 
+from . import pdfparts
 from .docx_finish import DocxFinish, finish
 from .errors import ConvertError
 from .model import Event, NoteContent, Synthesis, Tags
@@ -191,6 +192,10 @@ def to_pdf(
     pandoc(pandoc_args("typst", master, source, templates, template, toc), when)
     profiles: Any = list(standards)  # typst's stub wants its literal names
     with atomic_output(target) as tmp:
+        if source.stat().st_size > pdfparts.SPLIT_CHARS and _in_parts(
+            source, tmp, master.parent, standards, int(when.timestamp())
+        ):
+            return
         try:
             typst.compile(
                 str(source),
@@ -217,6 +222,22 @@ def to_pdf(
                 None,
                 str(exc),
             ) from None
+
+
+def _in_parts(
+    source: Path, target: Path, root: Path, standards: tuple[str, ...], timestamp: int
+) -> bool:
+    """A very long document composed in parts (see :mod:`proceedings.pdfparts`); False
+    when that fails, and the document is then composed whole."""
+    job = pdfparts.Job(
+        str(source), str(target), str(root), (CHART_FONTS,), standards, timestamp, {}
+    )
+    with pdfparts.work_folder(root) as work:
+        try:
+            pdfparts.compose(source, target, job, Path(work))
+        except Exception:  # any failure: composed whole, which reports a real error itself
+            return False
+    return True
 
 
 def _fix_zip_dates(path: Path, when: dt.datetime) -> None:
