@@ -252,3 +252,25 @@ def test_spacy_batches_are_bounded_by_characters() -> None:
     texts = ["aaaa", "bbbb", "cccc", "d" * 30, "ee"]
     assert list(pipe(nlp, iter(texts), limit=10)) == [t.upper() for t in texts]
     assert nlp.batches == [["aaaa", "bbbb"], ["cccc"], ["d" * 30], ["ee"]]
+
+
+def test_analysis_processes_started_early_give_the_same_analyses(tmp_path: Path, nlp) -> None:  # type: ignore[no-untyped-def]
+    """A first build starts its analysis processes before reading the notes: whatever the
+    size of the texts, they give the analyses of the model loaded here."""
+    from proceedings.tagging import plain_text
+
+    texts = [
+        plain_text("Le bénévolat recule dans les communes rurales du Finistère."),
+        plain_text("Les objectifs de développement durable (ODD) guident l’alliance."),
+        plain_text("Une élue : « Il faut s’engager avec les habitants. »"),
+    ]
+    here = Analyser(Vocabulary(THEMES), loader=lambda: nlp).analyse(texts)
+    early = Analyser(Vocabulary(THEMES), jobs=2)
+    early.start()
+    try:
+        assert early._pool is not None
+        assert early.analyse(texts) == here
+        assert early._nlp is None  # the model was loaded in the processes only
+    finally:
+        early.close()
+    assert early._pool is None
