@@ -137,7 +137,8 @@ def _cuts(body: str, level: int) -> list[int]:
 
 
 def _balance(line: str) -> int:
-    """Opened minus closed brackets and parentheses of code, escapes and raw text aside."""
+    """Opened minus closed content brackets, escaped brackets and raw text aside (pandoc
+    escapes the brackets of the text, so those left open a block, a call or an emphasis)."""
     line = re.sub(r"\\.", "", line)
     line = re.sub(r"`[^`]*`", "", line)
     return line.count("[") - line.count("]")

@@ -208,3 +208,31 @@ def test_a_part_that_fails_falls_back_to_the_whole(
     text = " ".join(p.extract_text() for p in PdfReader(work / "secours.pdf").pages)
     assert re.search(r"page 1 / \d+", text)  # composed whole
     assert not list(work.glob(".synthese-*.typ")) and not list(work.glob(".parties-*"))
+
+
+def test_an_archival_pdf_in_parts_keeps_its_profile(tmp_path: Path) -> None:
+    """--archivage (PDF/A-2b and PDF/UA-1): the joined document keeps the output intent and
+    the identification of both standards."""
+    built = _built(tmp_path)
+    event, _ = load_programme(tmp_path / "evenement" / "programme.yaml")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pdfparts, "SPLIT_CHARS", 1_000)
+        patch.setattr(pdfparts, "PART_CHARS", 500)
+        export.to_pdf(
+            built / "synthese.md",
+            tmp_path / "archive.pdf",
+            TEMPLATES,
+            event,
+            standards=("a-2b", "ua-1"),
+        )
+    with pikepdf.open(tmp_path / "archive.pdf") as pdf:
+        xmp = pdf.Root.Metadata.read_bytes().decode("utf-8")
+        assert "<pdfaid:part>2</pdfaid:part>" in xmp
+        assert "<pdfaid:conformance>B</pdfaid:conformance>" in xmp
+        assert "<pdfuaid:part>1</pdfuaid:part>" in xmp
+        assert len(pdf.Root.OutputIntents) == 1
+        assert len(pdf.trailer.ID) == 2
+        labels = [str(x) for x in list(pdf.Root.PageLabels.Nums)[1::2][:1]]
+        assert labels
+    text = " ".join(p.extract_text() for p in PdfReader(tmp_path / "archive.pdf").pages)
+    assert "page 1 —" in text  # composed in parts: no total in the footer
