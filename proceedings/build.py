@@ -159,7 +159,14 @@ def build(
             analyser.close()
     with clock("graphiques"):
         names = {s.id: session_name(s) for s in event.sessions}
-        figures = charts.draw(synthesis, tags, out, names)
+        # with --jobs, the files are written by another process while the master is
+        # written and the conversions start; each conversion waits for them before reading
+        drawing = None
+        if jobs > 1:
+            figures, drawing = charts.draw_apart(synthesis, tags, out, names)
+        else:
+            figures = charts.draw(synthesis, tags, out, names)
+    images = drawing.wait if drawing is not None else None
     with clock("rédaction"):
         editorial = read_editorial(event_dir, diag)
         master = out / MASTER
@@ -172,7 +179,12 @@ def build(
         conversions.append(
             (
                 "docx",
-                lambda: _one(export.to_docx, master, out / "synthese.docx", templates, event, spec),
+                _after(
+                    images,
+                    lambda: _one(
+                        export.to_docx, master, out / "synthese.docx", templates, event, spec
+                    ),
+                ),
             )
         )
     if "pdf" in formats:
@@ -186,16 +198,29 @@ def build(
                     templates,
                     event,
                     standards=pdf_standards,
+                    images=images,
                 ),
             )
         )
     if "html" in formats:
         conversions.append(
-            ("html", lambda: _one(export.to_html, master, out / "synthese.html", templates, event))
+            (
+                "html",
+                _after(
+                    images,
+                    lambda: _one(export.to_html, master, out / "synthese.html", templates, event),
+                ),
+            )
         )
     if "fiches" in formats:
         conversions.append(
-            ("fiches", lambda: _fiches(synthesis, tags, selection, templates, out, pdf_standards))
+            (
+                "fiches",
+                _after(
+                    images,
+                    lambda: _fiches(synthesis, tags, selection, templates, out, pdf_standards),
+                ),
+            )
         )
     # The conversions are independent: with --jobs they run side by side (pandoc and typst
     # do their work outside Python's lock).
@@ -203,6 +228,8 @@ def build(
         for paths in _convert(conversions, jobs, clock):
             outputs += paths
             bar.update()
+        if drawing is not None:
+            drawing.join()
     with clock("exports"):
         outputs += export.write_tags(tags, synthesis, out)
         report = _report(event_dir, collected, diag, tags.rules)
@@ -246,6 +273,20 @@ def _run_pending(index: int) -> tuple[list[Path], float]:
     start = time.perf_counter()
     paths = _PENDING[index]()
     return paths, time.perf_counter() - start
+
+
+def _after(
+    ready: Callable[[], None] | None, work: Callable[[], list[Path]]
+) -> Callable[[], list[Path]]:
+    """``work``, once ``ready`` has returned (the figure files are written)."""
+    if ready is None:
+        return work
+
+    def waiting() -> list[Path]:
+        ready()
+        return work()
+
+    return waiting
 
 
 def _one(

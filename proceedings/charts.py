@@ -9,7 +9,9 @@ searched, copied and read aloud. The same inputs give byte-identical files.
 
 from __future__ import annotations
 
+import ctypes
 import io
+import multiprocessing
 import os
 import secrets
 import textwrap
@@ -27,6 +29,7 @@ from matplotlib.colors import LinearSegmentedColormap, Normalize
 from matplotlib.figure import Figure as MplFigure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 
+from .errors import ConvertError
 from .model import Synthesis, Tags, Turn
 
 if TYPE_CHECKING:
@@ -82,21 +85,74 @@ def draw(
     """Writes each figure twice under out/<stem>: <stem>.svg (vector, for HTML and PDF) and
     <stem>.png (300 dpi, for DOCX). A figure without data is skipped; the figures drawn
     are returned, in document order."""
+    made = _charts(synthesis, tags, session_names)
+    _save_all(made, out)
+    return tuple(figure for figure, _ in made)
+
+
+class Drawing:
+    """Figure files being written by a forked process: the figures are known at once (the
+    master can be written and the conversions started), the files once :meth:`wait`
+    returns. The conversion processes, forked later, wait on the same event."""
+
+    def __init__(self, made: list[tuple[Figure, MplFigure]], out: Path) -> None:
+        context = multiprocessing.get_context("fork")
+        self._ready = context.Event()
+        self._written = context.Value("b", 0)
+        self._error = context.Array(ctypes.c_char, 1000)  # why they could not be written
+        self._process = context.Process(target=self._save, args=(made, out), daemon=True)
+        self._process.start()
+
+    def _save(self, made: list[tuple[Figure, MplFigure]], out: Path) -> None:
+        try:
+            _save_all(made, out)
+            self._written.value = 1
+        except Exception as exc:  # told by wait(), in the build's process
+            self._error.value = str(exc).encode("utf-8")[:999]
+        finally:
+            self._ready.set()
+
+    def wait(self) -> None:
+        """Returns when the files are written; raises if they could not be."""
+        self._ready.wait()
+        if not self._written.value:
+            reason = self._error.value.decode("utf-8", "replace")
+            raise ConvertError(f"les graphiques n’ont pas pu être écrits : {reason}")
+
+    def join(self) -> None:
+        """Waits for the process to end (after :meth:`wait`)."""
+        self.wait()
+        self._process.join()
+
+
+def draw_apart(
+    synthesis: Synthesis, tags: Tags, out: Path, session_names: dict[str, str]
+) -> tuple[tuple[Figure, ...], Drawing | None]:
+    """As :func:`draw`, the files written by a forked process where there is one (saving
+    is most of the work: half a second that then overlaps the master and the conversions);
+    elsewhere, written here and None."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return draw(synthesis, tags, out, session_names), None
+    made = _charts(synthesis, tags, session_names)
+    return tuple(figure for figure, _ in made), Drawing(made, out)
+
+
+def _charts(
+    synthesis: Synthesis, tags: Tags, session_names: dict[str, str]
+) -> list[tuple[Figure, MplFigure]]:
     builders: tuple[Callable[[], tuple[Figure, MplFigure] | None], ...] = (
         lambda: _themes_sessions(synthesis, tags, session_names),
         lambda: _keyphrases(tags),
         lambda: _speaking(synthesis, session_names),
     )
-    drawn: list[Figure] = []
     with matplotlib.rc_context(RC):
-        for build in builders:
-            made = build()
-            if made is None:
-                continue
-            figure, chart = made
+        return [made for build in builders if (made := build()) is not None]
+
+
+def _save_all(made: list[tuple[Figure, MplFigure]], out: Path) -> None:
+    with matplotlib.rc_context(RC):
+        for figure, chart in made:
             _save(chart, out / figure.stem, figure)
-            drawn.append(figure)
-    return tuple(drawn)
 
 
 # -- data ---------------------------------------------------------------------------------

@@ -16,14 +16,12 @@ import os
 import subprocess
 import tempfile
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import matplotlib
 import pypandoc
-import typst
 
 from . import pdfparts
 from .docx_finish import DocxFinish, finish
@@ -183,44 +181,45 @@ def to_pdf(
     template: str = "synthese.typ",
     standards: tuple[str, ...] = PDF_UA,
     toc: bool = True,
+    images: Callable[[], object] | None = None,
 ) -> None:
     """pandoc's typst writer with our template, then the typst compiler; images without
     extension are taken as SVG (vector charts in the PDF). The Typst source is kept beside
-    the master (hidden), where the paths of the images are valid."""
+    the master (hidden), where the paths of the images are valid. ``images``: waits for
+    the images, which only Typst reads (pandoc may start before they are written)."""
     when = fixed_timestamp(event)
     source = master.parent / f".{master.stem}.typ"
     pandoc(pandoc_args("typst", master, source, templates, template, toc), when)
-    profiles: Any = list(standards)  # typst's stub wants its literal names
+    if images is not None:
+        images()
     with atomic_output(target) as tmp:
         if source.stat().st_size > pdfparts.SPLIT_CHARS and _in_parts(
             source, tmp, master.parent, standards, int(when.timestamp())
         ):
             return
+        job = pdfparts.Job(
+            str(source),
+            str(tmp),
+            str(master.parent),
+            (CHART_FONTS,),
+            standards,
+            int(when.timestamp()),
+            {},
+        )
         try:
-            typst.compile(
-                str(source),
-                output=str(tmp),
-                root=str(master.parent),
-                ignore_system_fonts=True,
-                font_paths=[CHART_FONTS],
-                timestamp=int(when.timestamp()),
-                format="pdf",
-                pdf_standards=profiles,
-            )
-        except typst.TypstError as exc:
-            details = "\n".join([exc.diagnostic or "", *(exc.hints or [])])
+            pdfparts.run(job)
+        except pdfparts.CompileError as exc:
+            message = "la composition du PDF par typst a échoué"
             raise ConvertError(
-                f"la composition du PDF par typst a échoué : {exc.message}",
+                f"{message} : {exc.message}" if exc.message else message,
                 ["typst", "compile", str(source)],
                 None,
-                details,
+                exc.details,
             ) from None
-        except RuntimeError as exc:
+        except OSError as exc:
             raise ConvertError(
-                "la composition du PDF par typst a échoué",
+                f"la composition du PDF n’a pas pu être lancée ({exc.strerror})",
                 ["typst", "compile", str(source)],
-                None,
-                str(exc),
             ) from None
 
 

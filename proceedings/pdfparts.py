@@ -49,6 +49,15 @@ class PartsError(Exception):
     """The parts could not be composed or joined (the caller composes the whole)."""
 
 
+class CompileError(PartsError):
+    """Typst refused a source: its message, and the diagnostic with its hints."""
+
+    def __init__(self, message: str, details: str) -> None:
+        super().__init__(message or details)
+        self.message = message
+        self.details = details
+
+
 @dataclass(frozen=True, slots=True)
 class Part:
     """A slice of the body and what it continues from."""
@@ -272,7 +281,9 @@ def _run_once(source: Path, job: Job) -> None:
 
 
 def run(job: Job) -> None:
-    """One Typst compilation in a fresh process (its memory is given back at the end)."""
+    """One Typst compilation in a fresh process. Its memory is given back at the end, and
+    Typst's threads are its own: a process forked from one where Typst already ran would
+    wait forever for threads that fork did not copy."""
     done = subprocess.run(
         [sys.executable, "-m", "proceedings.pdfparts"],
         input=json.dumps(asdict(job)),
@@ -281,7 +292,11 @@ def run(job: Job) -> None:
         check=False,
     )
     if done.returncode != 0:
-        raise PartsError(done.stderr.strip() or f"code de sortie {done.returncode}")
+        try:
+            failure = json.loads(done.stdout.strip().splitlines()[-1])
+            raise CompileError(str(failure["message"]), str(failure["details"]))
+        except (ValueError, IndexError, KeyError, TypeError):
+            raise CompileError("", done.stderr.strip() or f"code {done.returncode}") from None
 
 
 # -- joining ------------------------------------------------------------------------------
@@ -516,6 +531,8 @@ def _page_count(out: Any) -> None:
 
 
 def _main() -> int:
+    """``python -m proceedings.pdfparts``: compiles the job read on standard input; on
+    failure, prints Typst's message and diagnostic as JSON."""
     import typst
 
     job = json.loads(sys.stdin.read())
@@ -532,10 +549,11 @@ def _main() -> int:
             sys_inputs=job["inputs"],
         )
     except typst.TypstError as exc:
-        print("\n".join([exc.message, exc.diagnostic or "", *(exc.hints or [])]), file=sys.stderr)
+        details = "\n".join([exc.diagnostic or "", *(exc.hints or [])])
+        print(json.dumps({"message": exc.message, "details": details}))
         return 1
     except RuntimeError as exc:
-        print(str(exc), file=sys.stderr)
+        print(json.dumps({"message": "", "details": str(exc)}))
         return 1
     return 0
 

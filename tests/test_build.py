@@ -292,3 +292,17 @@ def test_libreoffice_opens_the_docx(built: Path, tmp_path: Path) -> None:
     assert len(reader.pages) >= 4
     contents = reader.pages[1].extract_text() or ""
     assert "Ouverture de la matinée" in contents and "Annexes" in contents
+
+
+def test_jobs_give_the_same_documents(built: Path, tmp_path: Path) -> None:
+    """With --jobs 2 (analysis processes started early, figures written apart, conversions
+    side by side), the documents are byte for byte those of --jobs 1."""
+    diag = Diagnostics()
+    build(built.parent / "evenement", tmp_path, ("docx", "pdf", "html", "fiches"), diag, jobs=2)
+    assert list(diag) == []
+    names = ["synthese.docx", "synthese.pdf", "synthese.html", "synthese.md"]
+    names += [str(p.relative_to(built)) for p in sorted((built / "fiches").glob("*.pdf"))]
+    names += [str(p.relative_to(built)) for p in sorted((built / ".travail" / "figures").glob("*"))]
+    assert len(names) > 6
+    for name in names:
+        assert (tmp_path / name).read_bytes() == (built / name).read_bytes(), name

@@ -281,3 +281,36 @@ def test_speaking_counts_words_per_name() -> None:
     assert data.speakers == (("Hélène Valade", 10), ("Une élue", 4))
     assert data.total == 14 and data.others == 0
     assert data.sessions == ("table-ronde",)
+
+
+def test_files_written_apart_are_the_same(tmp_path: Path) -> None:
+    """With --jobs, another process writes the files while the build goes on: same figures,
+    same bytes, and whoever waits finds them all."""
+    from proceedings.charts import draw_apart
+
+    here = draw(synthesis(), tags(), tmp_path / "ici", NAMES)
+    figures, drawing = draw_apart(synthesis(), tags(), tmp_path / "apart", NAMES)
+    assert figures == here and drawing is not None
+    drawing.wait()
+    for figure in figures:
+        for ext in ("svg", "png"):
+            written = (tmp_path / "apart" / figure.stem).with_suffix(f".{ext}")
+            assert (
+                written.read_bytes()
+                == (tmp_path / "ici" / figure.stem).with_suffix(f".{ext}").read_bytes()
+            )
+    drawing.join()
+
+
+def test_files_that_cannot_be_written_stop_the_conversions(tmp_path: Path) -> None:
+    from proceedings.charts import draw_apart
+    from proceedings.errors import ConvertError
+
+    blocked = tmp_path / "fichier"
+    blocked.write_text("pas un dossier", encoding="utf-8")
+    _, drawing = draw_apart(synthesis(), tags(), blocked, NAMES)
+    assert drawing is not None
+    with pytest.raises(ConvertError, match="graphiques"):
+        drawing.wait()
+    with pytest.raises(ConvertError):
+        drawing.join()

@@ -200,8 +200,12 @@ def test_a_part_that_fails_falls_back_to_the_whole(
     event, _ = load_programme(tmp_path / "evenement" / "programme.yaml")
     monkeypatch.setattr(pdfparts, "SPLIT_CHARS", 1_000)
 
+    whole = pdfparts.run
+
     def broken(job: pdfparts.Job) -> None:
-        raise pdfparts.PartsError("panne simulée")
+        if job.inputs:  # a part, or the cover and contents
+            raise pdfparts.PartsError("panne simulée")
+        whole(job)
 
     monkeypatch.setattr(pdfparts, "run", broken)
     export.to_pdf(work / "synthese.md", work / "secours.pdf", TEMPLATES, event)
