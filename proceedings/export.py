@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import importlib.util
 import io
 import json
 import os
@@ -20,7 +21,6 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import matplotlib
 import pypandoc
 
 from . import pdfparts
@@ -170,7 +170,10 @@ def to_html(master: Path, target: Path, templates: Path, event: Event) -> None:
 # The charts' SVG text is set in DejaVu Sans, which matplotlib ships: typst is given that
 # folder so that charts keep their font although system fonts are ignored (same PDF
 # everywhere).
-CHART_FONTS = str(Path(matplotlib.__file__).parent / "mpl-data" / "fonts" / "ttf")
+# (Found without importing matplotlib, which the start of a build does not need.)
+_MATPLOTLIB = importlib.util.find_spec("matplotlib")
+assert _MATPLOTLIB is not None and _MATPLOTLIB.origin is not None
+CHART_FONTS = str(Path(_MATPLOTLIB.origin).parent / "mpl-data" / "fonts" / "ttf")
 
 
 def to_pdf(

@@ -663,7 +663,9 @@ class Analyser:
 
 
 PARALLEL_MIN = 200_000  # characters: below, starting processes costs more than it saves
-TASK_CHARS = 250_000  # characters per task handed to an analysis process
+TASK_CHARS = (
+    60_000  # characters per task handed to an analysis process (small: the last ones end together)
+)
 BATCH_CHARS = 25_000  # characters per spaCy batch: its memory grows with the batch's text
 
 
