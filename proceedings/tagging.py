@@ -113,7 +113,7 @@ def load_nlp(regexes: Path | None = None) -> Any:
     """The French model, loaded once, without the parser (noun phrases come from
     part-of-speech patterns); the sentence recogniser gives passages. The tokenizer's
     compiled regular expressions are kept in ``regexes`` (by default the user's cache
-    folder; see :mod:`proceedings.regexcache`): 1.4 s to load instead of 3.5 s."""
+    folder; see :mod:`proceedings.regexcache`): 1.5 s to load instead of 3.7 s."""
     import spacy  # imported here: a build whose analyses are all cached never loads it
 
     with regexcache.cached(regexes or regexcache.user_cache()):
