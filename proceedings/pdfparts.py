@@ -202,7 +202,7 @@ def compose(source: Path, target: Path, job: Job, work: Path) -> None:
     contents: list[dict[str, Any]] = []
     for index, part in enumerate(parts):
         typ = source.with_name(f"{source.stem}-partie-{index + 1}.typ")  # images: same folder
-        _write(typ, head + outward_links(part.body) + tail)
+        typ.write_text(head + outward_links(part.body) + tail, encoding="utf-8")
         pdf = work / f"partie-{index + 1}.pdf"
         inputs = {
             "partie": "corps",
@@ -236,7 +236,7 @@ def compose(source: Path, target: Path, job: Job, work: Path) -> None:
             first_page += len(done.pages)
         pdfs.append(pdf)
     typ = source.with_name(f"{source.stem}-tete.typ")
-    _write(typ, head + tail)
+    typ.write_text(head + tail, encoding="utf-8")
     cover = work / "tete.pdf"
     entries = [{k: e[k] for k in ("niveau", "titre", "page")} for e in contents]
     inputs = {"partie": "tete", "sommaire": json.dumps(entries, ensure_ascii=False)}
@@ -261,15 +261,11 @@ def _bookmarks(pdf: Any, depth: int, shift: int = 0) -> Iterator[dict[str, Any]]
                         "title": item.title,
                         "level": level + shift,
                         "page": pages[dest[0].objgen],
-                        "position": [str(x) for x in list(dest)[1:]],
+                        "position": list(dest)[1:],  # /XYZ left top zoom, as written
                     }
                 yield from walk(item.children, level + 1)
 
         yield from walk(outline.root, 1)
-
-
-def _write(path: Path, text: str) -> None:
-    path.write_text(text, encoding="utf-8")
 
 
 def _run_once(source: Path, job: Job) -> None:
@@ -495,21 +491,10 @@ def _complete_links(out: Any, contents: list[dict[str, Any]], part_pages: list[l
             elif kind == "sommaire" and value.isdigit() and int(value) < len(contents):
                 entry = contents[int(value)]
                 target = part_pages[entry["partie"]][entry["index"]]
-                position = [_number(x) for x in entry["position"]]
-                annot.Dest = Array([target.obj, *position])
+                annot.Dest = Array([target.obj, *entry["position"]])
             else:
                 continue
             del annot.A
-
-
-def _number(value: str) -> Any:
-    from pikepdf import Name
-
-    if value.startswith("/"):
-        return Name(value)
-    if value == "None" or value == "null":
-        return None
-    return float(value) if "." in value else int(value)
 
 
 def _page_count(out: Any) -> None:
