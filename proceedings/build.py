@@ -14,11 +14,12 @@ from typing import Any
 from . import deposit, export, uptodate
 from .docx_finish import DocxFinish
 from .errors import Diagnostic, Diagnostics
+from .limits import PROGRAMME_FILE
 from .model import Note, Synthesis, Tags
 from .privacy import anonymise
 from .programme import load_programme
 from .progress import Progress
-from .readers import PROGRAMME_FILE, Found, discover, read_editorial, read_or_report
+from .readers import Found, discover, read_editorial, read_or_report
 from .render import (
     EXAMPLE_NOTICE,
     draft,

@@ -79,6 +79,11 @@ def file_kind(mode: int) -> str:
     return "un fichier spécial"
 
 
+def count_text(n: int) -> str:
+    """A count for messages, in the French style: "200 000" (narrow no-break spaces)."""
+    return f"{n:,}".replace(",", "\u202f")
+
+
 def size_text(size: int) -> str:
     """A size for messages: "3,7 Mo", "1,0 Go", "512 octets"."""
     if size < 1024:
@@ -111,9 +116,7 @@ def read_input(path: Path, shown: str, limit: int, what: str = "fichier") -> byt
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise SourceError(
-                f"{file_kind(info.st_mode)} et non un {what} ordinaire, ignoré", shown
-            )
+            raise SourceError(f"{file_kind(info.st_mode)}, pas un {what} ordinaire", shown)
         if info.st_size > limit:
             raise SourceError(_too_large(info.st_size, limit, what), shown)
         chunks = []

@@ -100,7 +100,7 @@ _NARRATION = re.compile(
     re.IGNORECASE,
 )
 
-_TRANSCRIPT_MARK = re.compile(r"^>>\s*(.*)$", re.DOTALL)
+_TRANSCRIPT_MARK = re.compile(r"^(?:>>\s*+)++(.*)$", re.DOTALL)  # ">> >> texte": one mark
 _BRACKET = re.compile(r"^\[([^\]\n]{1,60})\]\s*:?\s*(.*)$", re.DOTALL)
 _QR = re.compile(r"^(Q|R|Question|Réponse)\s*[:.—–-]\s+(.*)$", re.DOTALL)
 _DIARIZED = re.compile(r"^(SPEAKER_\d+|Speaker\s*\d+|Locuteur\s*\d+)\s*:\s*(.*)$", re.DOTALL)

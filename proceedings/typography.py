@@ -15,8 +15,14 @@ NBSP = "\u00a0"
 NNBSP = "\u202f"
 
 # Web and mail addresses are left alone, without the punctuation that ends a sentence.
-_URL = re.compile(r"(?:https?://|www\.)\S*[^\s.,;:!?)»]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Every pattern here is linear in the text, however long a word without spaces is: a match
+# may only start where a run of letters or spaces starts (lookbehinds), and possessive
+# quantifiers never give back what they took (a test feeds megabyte-long tokens).
+_URL = re.compile(
+    r"(?:https?://|www\.)\S*[^\s.,;:!?)»]|(?<![\w.+-])[\w.+-]++@[\w-]++(?:\.[\w-]++)++"
+)
 _SPACES = f"[ \t{NBSP}{NNBSP}]"
+_RUN = f"(?<![ \t{NBSP}{NNBSP}]){_SPACES}"  # a space that starts a run of spaces
 
 
 def french(text: str) -> str:
@@ -37,13 +43,13 @@ def _french_piece(text: str) -> str:
     text = re.sub(r"(?<=\w)'", "’", text)  # "aujourd'" at a line end, "l'" before a space
     text = _quotes(text)
     text = re.sub(rf"«{_SPACES}*", f"«{NBSP}", text)
-    text = re.sub(rf"{_SPACES}*»", f"{NBSP}»", text)
+    text = re.sub(rf"(?:{_RUN}{_SPACES}*+)?»", f"{NBSP}»", text)
     # ; ! ? get a narrow no-break space, whether a space was typed or not ("Quoi?").
     text = re.sub(rf"(?<=[^\s{NBSP}{NNBSP}(\[«!?;]){_SPACES}*([;!?])", rf"{NNBSP}\1", text)
     text = re.sub(rf"(?<=[!?]){_SPACES}+(?=[!?])", "", text)  # "! ?" stays together: "!?"
     # A colon gets a no-break space when a space was typed or when a space follows it:
     # "Note: texte" -> "Note : texte", but "9:30" and "1:2" are left as they are.
-    text = re.sub(rf"{_SPACES}+:", f"{NBSP}:", text)
+    text = re.sub(rf"{_RUN}{_SPACES}*+:", f"{NBSP}:", text)
     text = re.sub(rf"(?<=[^\s{NBSP}\d]):(?=\s|$)", f"{NBSP}:", text)
     text = re.sub(rf"(?<=\d){_SPACES}?%", f"{NNBSP}%", text)
     # Clock times: "9h", "9h15", "9 h 15" -> "9 h 15" with no-break spaces.

@@ -6,11 +6,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import tempfile
 from pathlib import Path
 
 from . import __version__
-from .errors import Diagnostic, Diagnostics, Severity
+from .errors import Diagnostic, Diagnostics, Severity, SourceError
+from .limits import EVENT_FILES, MAX_DEPTH, MAX_FILES, MAX_NOTE, NOTE_SUFFIXES
+from .safeio import read_input
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 FORMATS = ("docx", "pdf", "html", "fiches")
@@ -26,22 +29,72 @@ FINGERPRINT = ".cache/empreinte.json"
 def fingerprint(
     event_dir: Path, templates: Path, formats: tuple[str, ...], standards: tuple[str, ...]
 ) -> str:
-    """A digest of everything a build reads: the event folder's files (contents), the
-    templates, the code, and the options."""
+    """A digest of everything a build reads: the contents of the event folder's notes and
+    event files, of the templates and of the code; the options; ``SOURCE_DATE_EPOCH``.
+
+    What a build does not read is known by its metadata only (name, kind, size, time), so
+    that a video, a named pipe or a link to a huge file outside costs nothing and can never
+    block: files of other formats, files larger than any note, special files, links leading
+    outside the folder, hidden files and folders (not entered, as the build does not).
+    """
     h = hashlib.sha256()
-    h.update(repr((sorted(formats), standards, __version__)).encode())
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    h.update(repr((sorted(formats), standards, __version__, epoch)).encode())
     package = Path(__file__).resolve().parent
     for root in (event_dir, templates, package):
-        for path in sorted(
-            p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts
-        ):
-            rel = path.relative_to(root).as_posix()
+        top = root.resolve()
+        for path, rel in _files(root):
             h.update(f"\0{root.name}/{rel}\0".encode())
-            try:
-                h.update(hashlib.sha256(path.read_bytes()).digest())
-            except OSError:
-                h.update(b"illisible")
+            h.update(_digest(path, rel, top, event=root is event_dir))
     return h.hexdigest()
+
+
+def _files(root: Path) -> list[tuple[Path, str]]:
+    """Files under ``root`` in a stable order, as the build lists them: symbolic links to
+    folders and hidden folders are not entered."""
+    found: list[tuple[Path, str]] = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(
+            d
+            for d in dirs
+            if not d.startswith(".") and d != "__pycache__" and not os.path.islink(f"{folder}/{d}")
+        )
+        if len(Path(folder).relative_to(root).parts) >= MAX_DEPTH:
+            dirs[:] = []  # not listed by the build either
+        for name in sorted(files)[: MAX_FILES + 1 - len(found)]:
+            path = Path(folder) / name
+            found.append((path, path.relative_to(root).as_posix()))
+        if len(found) > MAX_FILES:
+            dirs[:] = []
+    found.sort(key=lambda item: item[1])
+    return found
+
+
+def _digest(path: Path, rel: str, root: Path, event: bool) -> bytes:
+    """The contents' digest of a file the build reads (in the event folder: the notes and
+    the event files; all templates and code); else a digest of its metadata."""
+    try:
+        info = path.lstat()
+        if stat.S_ISLNK(info.st_mode):
+            target = path.resolve()
+            if not target.is_relative_to(root):
+                return f"lien hors du dossier:{os.readlink(path)}".encode()
+            info = path.stat()
+    except (OSError, RuntimeError):
+        return b"inaccessible"
+    name = path.name
+    wanted = (
+        stat.S_ISREG(info.st_mode)
+        and info.st_size <= MAX_NOTE
+        and not name.startswith(".")
+        and (not event or path.suffix.lower() in NOTE_SUFFIXES or rel in EVENT_FILES)
+    )
+    if wanted:
+        try:
+            return hashlib.sha256(read_input(path, rel, MAX_NOTE)).digest()
+        except SourceError:
+            pass
+    return f"{stat.S_IFMT(info.st_mode)}:{info.st_size}:{info.st_mtime_ns}".encode()
 
 
 def unchanged(

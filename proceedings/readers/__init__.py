@@ -11,13 +11,16 @@ import dataclasses
 import hashlib
 import os
 import re
+import stat
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Diagnostics, SourceError
+from ..limits import EDITORIAL_FILE, EVENT_FILES, MAX_DEPTH, MAX_FILES, MAX_NOTE
 from ..model import Media, Note
+from ..safeio import count_text, file_kind, read_input, system_message
 from ..store import NoteStore
 from . import markdown, office, subtitles, text
 
@@ -37,10 +40,6 @@ READERS: dict[str, Reader] = {
     ".srt": subtitles.read_srt,
 }
 
-PROGRAMME_FILE = "programme.yaml"
-# Files of the event folder that describe the event and are not notes.
-EDITORIAL_FILE = "editorial.md"
-EVENT_FILES = frozenset({PROGRAMME_FILE, EDITORIAL_FILE, "thesaurus.yaml", "mots-cles.yaml"})
 
 # Files that editors, office suites and operating systems leave behind: never notes
 # (hidden files, Word's "~$" owner files and LibreOffice's ".~lock.…#" are hidden too).
@@ -94,15 +93,29 @@ def discover(event_dir: Path, diag: Diagnostics) -> list[Found]:
         dirs[:] = sorted(
             d for d in dirs if not d.startswith(".") and not (Path(folder) / d).is_symlink()
         )
+        if dirs and len(Path(folder).relative_to(event_dir).parts) >= MAX_DEPTH:
+            for name in dirs:
+                diag.warning(
+                    f"dossier à plus de {MAX_DEPTH} niveaux de profondeur, non parcouru",
+                    (Path(folder) / name).as_posix(),
+                )
+            dirs[:] = []
         for name in sorted(files):
+            if len(found) == MAX_FILES:
+                diag.error(
+                    f"plus de {count_text(MAX_FILES)} fichiers dans le dossier de l’événement : "
+                    "les suivants sont ignorés",
+                    (Path(folder) / name).as_posix(),
+                )
+                dirs[:] = []
+                break
             path = Path(folder) / name
             rel = path.relative_to(event_dir).as_posix()
             if rel in EVENT_FILES:
                 continue
             shown = (event_dir / rel).as_posix()
-            reason = debris(name)
-            if not reason and path.is_symlink() and not path.resolve().is_relative_to(root):
-                reason = "lien symbolique vers un fichier hors du dossier de l’événement"
+            reason = debris(name) or _not_regular(path, root)
+            if reason and not debris(name):
                 diag.warning(f"{reason}, ignoré", shown)
             reader = None if reason else READERS.get(path.suffix.lower())
             if reader is None and not reason:
@@ -111,6 +124,25 @@ def discover(event_dir: Path, diag: Diagnostics) -> list[Found]:
             found.append(Found(path, rel, shown, reader, reason))
     found.sort(key=lambda f: f.rel)
     return found
+
+
+def _not_regular(path: Path, root: Path) -> str:
+    """Why a listed file cannot be a note because of what it is ("" when it is a regular
+    file inside the event folder): named pipes, sockets and devices would block or never
+    end; a symbolic link may lead outside. Nothing is opened."""
+    try:
+        if path.is_symlink() and not path.resolve().is_relative_to(root):
+            return "lien symbolique vers un fichier hors du dossier de l’événement"
+        mode = path.stat().st_mode
+    except OSError as exc:
+        if path.is_symlink():
+            return "lien symbolique cassé"
+        return f"fichier inaccessible ({system_message(exc)})"
+    except RuntimeError:  # a loop of symbolic links
+        return "boucle de liens symboliques"
+    if not stat.S_ISREG(mode):
+        return f"{file_kind(mode)}, pas un fichier ordinaire"
+    return ""
 
 
 # Readers that run pandoc or LibreOffice: their notes are worth keeping between builds.
@@ -126,9 +158,9 @@ def read_or_report(found: Found, diag: Diagnostics, store: NoteStore | None = No
     if found.reader is None:
         return None
     try:
-        data = found.path.read_bytes()
-    except OSError as exc:
-        diag.error(f"lecture impossible ({exc.strerror}), fichier ignoré", found.shown)
+        data = read_input(found.path, found.shown, MAX_NOTE, "fichier")
+    except SourceError as exc:
+        diag.error(f"{exc.message}, fichier ignoré", found.shown)
         return None
     key = ""
     if store is not None and found.path.suffix.lower() in SLOW:

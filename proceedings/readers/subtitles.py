@@ -18,7 +18,9 @@ import re
 from dataclasses import dataclass
 
 from ..errors import Diagnostics, SourceError
+from ..limits import MAX_CUES
 from ..model import Block, FrontMatter, Note, Span
+from ..safeio import count_text
 from ..speakers import split_label
 from .decode import decode, encoding_conversion
 
@@ -30,9 +32,11 @@ _TAG = re.compile(r"</?[a-z][^>]*>|<\d[\d:.]*>", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?…»]$")
 
 # A new paragraph starts after this silence between two cues of one speaker (seconds),
-# or past this many words at the end of a sentence.
+# or past this many words at the end of a sentence, or past four times as many words in
+# any case (speech-to-text output without punctuation has no sentence end).
 _PAUSE = 4.0
 _PARAGRAPH_WORDS = 150
+_LONGEST_PARAGRAPH = 4 * _PARAGRAPH_WORDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +131,13 @@ def _cues(lines: list[str], shown: str, srt: bool, first: int) -> list[Cue]:
             raise SourceError("dernier sous-titre sans texte (fichier tronqué ?)", shown, line_no)
         voice, body = _payload(payload)
         if body:
+            if len(cues) == MAX_CUES:
+                raise SourceError(
+                    f"plus de {count_text(MAX_CUES)} sous-titres, au-delà de la limite "
+                    "(découpez la transcription en plusieurs fichiers)",
+                    shown,
+                    line_no,
+                )
             cues.append(Cue(start, end, body, voice, line_no))
     if not cues:
         raise SourceError("aucun sous-titre dans ce fichier", shown)
@@ -147,9 +158,12 @@ def from_cues(cues: list[Cue], path: str, shown: str, fmt: str, encoding: str) -
     """A note from timed cues: one paragraph per speaker turn (split at long pauses)."""
     blocks: list[Block] = []
     current: list[Cue] = []
+    words = 0  # in the current paragraph (counted as cues come: linear in the cues)
     speaker = ""
 
     def flush() -> None:
+        nonlocal words
+        words = 0
         if current:
             text = " ".join(c.text for c in current)
             blocks.append(
@@ -172,16 +186,16 @@ def from_cues(cues: list[Cue], path: str, shown: str, fmt: str, encoding: str) -
             continue
         new_speaker = bool(label) and label != speaker
         pause = bool(current) and cue.start - current[-1].end > _PAUSE
-        long = (
-            bool(current)
-            and sum(len(c.text.split()) for c in current) > _PARAGRAPH_WORDS
-            and bool(_SENTENCE_END.search(current[-1].text))
+        long = bool(current) and (
+            words > _LONGEST_PARAGRAPH
+            or (words > _PARAGRAPH_WORDS and bool(_SENTENCE_END.search(current[-1].text)))
         )
         if new_speaker or pause or long or label == ">>":
             flush()
             if label:
                 speaker = label
         current.append(Cue(cue.start, cue.end, text, speaker, cue.line))
+        words += len(text.split())
     flush()
     return Note(
         path=path,
