@@ -38,6 +38,7 @@ from .tagging import Analyser, Cache, rules, tag
 from .typography import french, ordinal
 from .uptodate import TEMPLATES
 from .vocabulary import load_vocabulary
+from .workers import stopped_on_interrupt
 
 MASTER = "synthese.md"
 REPORT = "bilan-depot.html"
@@ -84,9 +85,13 @@ def collect(
         local = Diagnostics()
         return read_or_report(f, local, store), local
 
-    # readers mostly wait for pandoc (a process of its own): twice as many as processors
-    with ThreadPoolExecutor(max_workers=max(1, 2 * jobs)) as pool:
+    # readers mostly wait for pandoc (a process of its own): twice as many as processors;
+    # when interrupted, the files not yet started are not read
+    pool = ThreadPoolExecutor(max_workers=max(1, 2 * jobs))
+    try:
         results = list(pool.map(read_one, found))
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
     read = []
     for note, local in results:
         diag.extend(local)
@@ -264,7 +269,10 @@ def _convert(
     _PENDING[:] = [work for _, work in conversions]
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(len(conversions), mp_context=context) as pool:
+        with (
+            ProcessPoolExecutor(len(conversions), mp_context=context) as pool,
+            stopped_on_interrupt(pool),
+        ):
             futures = [pool.submit(_run_pending, i) for i in range(len(conversions))]
             for (name, _), future in zip(conversions, futures, strict=True):
                 paths, seconds = future.result()

@@ -8,8 +8,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import multiprocessing
 import os
+import re
+import signal
 import sys
+import tempfile
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -18,15 +23,17 @@ from typing import Any
 
 # Only light modules here: an unchanged rebuild must answer before pandoc, typst, spaCy,
 # matplotlib or python-docx are even imported; the stages are imported when needed.
-from . import uptodate
+from . import faults, uptodate
 from .errors import Diagnostics, ProceedingsError, ProgrammeError, SourceError
+from .limits import MAX_WAIT, available_memory, jobs_bound
 from .lock import output_lock
 from .progress import Progress
+from .safeio import size_text, system_message
 from .uptodate import FORMATS, TEMPLATES
 
 REPORT = "bilan-depot.html"
 
-EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 # The same documents whatever the number of processes: it only changes the time.
 DEFAULT_JOBS = max(1, min(4, os.cpu_count() or 1))
 
@@ -50,9 +57,9 @@ _ARGPARSE_FRENCH = {
     "usage: ": "utilisation : ",
     "positional arguments:": "arguments :",
     "options:": "options :",
-    "the following arguments are required": "arguments obligatoires manquants",
-    "unrecognized arguments": "arguments inconnus",
-    "invalid choice": "choix invalide",
+    "the following arguments are required: ": "arguments obligatoires manquants : ",
+    "unrecognized arguments: ": "arguments inconnus : ",
+    "invalid choice: ": "choix invalide : ",
     "choose from": "choix possibles :",
     "expected one argument": "une valeur est attendue",
     "argument COMMANDE: ": "COMMANDE : ",
@@ -62,7 +69,13 @@ _ARGPARSE_FRENCH = {
 def _french(message: str) -> str:
     for english, french in _ARGPARSE_FRENCH.items():
         message = message.replace(english, french)
-    return message
+    message = re.sub(r"invalid (\w+) value: '([^']*)'", _invalid_value, message)
+    return re.sub(r"\bargument (\S+): ", r"\1 : ", message)
+
+
+def _invalid_value(match: re.Match[str]) -> str:
+    kind = {"int": "nombre entier", "float": "nombre"}.get(match[1], "valeur")
+    return f"attendu un {kind}, reçu « {match[2]} »"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -173,7 +186,7 @@ def _common(p: argparse.ArgumentParser, output_help: str) -> None:
     p.add_argument(
         "--attente",
         metavar="SECONDES",
-        type=float,
+        type=_seconds,
         default=600,
         help="si une autre construction écrit dans le même dossier de sortie, "
         "l’attendre au plus ce temps (défaut : 600)",
@@ -187,7 +200,131 @@ def _common(p: argparse.ArgumentParser, output_help: str) -> None:
     )
 
 
+def _seconds(text: str) -> float:
+    """A waiting time in seconds: a finite number between 0 and a day."""
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and 0 <= value <= MAX_WAIT):
+        raise argparse.ArgumentTypeError(
+            f"attendu un nombre de secondes entre 0 et {MAX_WAIT:.0f}, reçu « {text} »"
+        )
+    return value
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run a command; Ctrl-C (or SIGINT to this process) ends it with code 130, after the
+    processes it started are stopped: none of them replaces a document afterwards."""
+    previous = signal.getsignal(signal.SIGINT)
+    interrupted = False
+
+    def interrupt(signum: int, frame: object) -> None:
+        nonlocal interrupted
+        interrupted = True
+        raise KeyboardInterrupt
+
+    in_main_thread = _main_thread()
+    if in_main_thread:
+        signal.signal(signal.SIGINT, interrupt)
+        _quiet_children()
+    os.environ[faults.MAIN] = str(os.getpid())
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        return _interrupted()
+    except BaseException:
+        if interrupted:  # the interruption surfaced as another error (a broken pool…)
+            return _interrupted()
+        raise
+    finally:
+        if in_main_thread:
+            signal.signal(signal.SIGINT, previous)
+
+
+def _main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
+
+
+_CHILDREN_QUIET = False
+
+
+def _quiet_children() -> None:
+    """Processes forked by a build leave Ctrl-C to the main process, which stops them: no
+    traceback from a child, and no child goes on to replace a document. (Programs they run,
+    pandoc or Typst, get the signal's default action back when they start.)"""
+    global _CHILDREN_QUIET
+    if not _CHILDREN_QUIET and hasattr(os, "register_at_fork"):
+        os.register_at_fork(after_in_child=_ignore_interrupt)
+        _CHILDREN_QUIET = True
+
+
+def _ignore_interrupt() -> None:
+    if os.environ.get(faults.MAIN) != str(os.getpid()):
+        signal.signal(signal.SIGINT, _nothing)
+
+
+def _nothing(signum: int, frame: object) -> None:
+    """A Python handler, not SIG_IGN: programs started by a child do not inherit it."""
+
+
+def _interrupted() -> int:
+    """Stop every process the build started, then say so: code 130."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C does not cut this short
+    try:
+        for child in multiprocessing.active_children():
+            child.kill()
+        for child in multiprocessing.active_children():
+            child.join()
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    print("interrompu : les documents précédents restent entiers.", file=sys.stderr)
+    return EXIT_INTERRUPTED
+
+
+def _output_problem(event: Path, out: Path) -> str:
+    """Why ``out`` cannot be the output folder of ``event`` ("" when it can)."""
+    here, there = event.resolve(), out.resolve()
+    if there == here or there.is_relative_to(here):
+        return (
+            f"--sortie : « {out} » est dans le dossier de l’événement « {event} », qui ne "
+            "reçoit jamais de fichier produit ; choisissez un dossier à côté (par exemple "
+            "output)"
+        )
+    if here.is_relative_to(there):
+        return (
+            f"--sortie : « {out} » contient le dossier de l’événement « {event} » ; "
+            "choisissez un dossier à part (par exemple output)"
+        )
+    if out.exists() and not out.is_dir():
+        return f"--sortie : « {out} » existe et n’est pas un dossier"
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out):
+            pass
+    except OSError as exc:
+        return f"--sortie : impossible d’écrire dans « {out} » ({system_message(exc)})"
+    return ""
+
+
+def _jobs(requested: int) -> int:
+    """``--jobs``, capped by the processors and the memory available (with a notice)."""
+    processors, memory = os.cpu_count(), available_memory()
+    bound = jobs_bound(processors, memory)
+    if requested <= bound:
+        return requested
+    available = f", {size_text(memory)} de mémoire disponible" if memory is not None else ""
+    print(
+        f"--jobs {requested} ramené à {bound} ({processors or 1} processeur"
+        f"{'s' if (processors or 1) > 1 else ''}{available})",
+        file=sys.stderr,
+    )
+    return bound
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     if args.commande is None:
         _parser().print_help()
@@ -199,6 +336,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_USAGE
         if args.commande == "motscles":
             return _keyphrases(args)
+        if unusable := _output_problem(args.dossier, args.sortie):
+            print(unusable, file=sys.stderr)
+            return EXIT_USAGE
         if args.commande == "build":
             formats = tuple(f.strip().lower() for f in args.formats.split(",") if f.strip())
             unknown = [f for f in formats if f not in FORMATS]
@@ -213,6 +353,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.jobs < 1:
                 print("--jobs : attendu un nombre entier positif", file=sys.stderr)
                 return EXIT_USAGE
+            args.jobs = _jobs(args.jobs)
             with output_lock(args.sortie, args.attente, _notify):
                 result = _build(args, formats, standards, diag)
             if args.mesures:  # for bench/performance.py: seconds per stage
@@ -245,8 +386,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"erreur : {exc}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
-        print("interrompu.", file=sys.stderr)
-        return 130
+        raise  # handled by main(), which stops the processes started
+    except OSError as exc:  # the system refused a write: disk full, permissions…
+        _report(diag)
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(
+            f"erreur : {where}{system_message(exc)} ; les documents précédents restent entiers",
+            file=sys.stderr,
+        )
+        return EXIT_INPUT
     except Exception as exc:  # only here: a bug must still end with a French message
         if getattr(args, "debug", False):
             traceback.print_exc()

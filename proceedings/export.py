@@ -15,7 +15,6 @@ import io
 import json
 import os
 import subprocess
-import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -23,11 +22,12 @@ from pathlib import Path
 
 import pypandoc
 
-from . import pdfparts
+from . import faults, pdfparts
 from .docx_finish import DocxFinish, finish
 from .errors import ConvertError
 from .model import Event, NoteContent, Synthesis, Tags
 from .render import media_path
+from .safeio import temporary_beside
 from .uptodate import PDF_UA
 
 PANDOC_READER = "markdown-smart"  # typography is done by the pipeline, in French
@@ -43,14 +43,15 @@ def fixed_timestamp(event: Event) -> dt.datetime:
 
 @contextmanager
 def atomic_output(target: Path) -> Iterator[Path]:
-    """A temporary path beside ``target``, renamed onto it only if the block succeeds."""
+    """A temporary path beside ``target``, renamed onto it only if the block succeeds (the
+    next build removes it if this one is killed: :func:`safeio.sweep_temporaries`)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    tmp = Path(name)
+    tmp = temporary_beside(target)
     try:
+        with open(tmp, "xb"):  # the umask applies, unlike mkstemp's 0600: shared files
+            pass
         yield tmp
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are shared files
+        faults.point("avant-remplacement", target.name)
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
@@ -64,12 +65,6 @@ def write_media(notes: Iterable[NoteContent], master_dir: Path) -> None:
             if not target.exists() or target.read_bytes() != media.data:
                 with atomic_output(target) as tmp:
                     tmp.write_bytes(media.data)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def write_text(target: Path, text: str) -> None:

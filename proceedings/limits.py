@@ -31,3 +31,29 @@ MAX_CUES = 500_000
 # deeper or beyond is left out with a message (a day's drop holds a few dozen files).
 MAX_DEPTH = 16
 MAX_FILES = 10_000
+
+# Memory an analysis process may take (model, batches of 25,000 characters): --jobs is
+# capped so that all of them fit in the memory available, and by the number of processors.
+JOB_MEMORY = 700 * MIB
+# The longest wait for another build writing in the same output folder (--attente).
+MAX_WAIT = 24 * 3600.0
+
+
+def available_memory() -> int | None:
+    """Bytes of memory available for new processes (Linux: MemAvailable), None if unknown."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def jobs_bound(processors: int | None, memory: int | None) -> int:
+    """The most processes worth running: one per processor, as many as memory holds."""
+    bound = max(1, processors or 1)
+    if memory is not None:
+        bound = min(bound, max(1, memory // JOB_MEMORY))
+    return bound

@@ -1,6 +1,7 @@
 """One build at a time per output folder: two builds of the same event cannot interleave
 their writes. The lock is an advisory lock (flock) on ``<sortie>/.verrou``, released by the
-system when the process ends, even when it is killed."""
+system when the process ends, even when it is killed. Whoever holds it first removes the
+temporary files that a killed build left, then keeps its own in the output folder."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import ProceedingsError
+from .safeio import private_temporaries, sweep_temporaries
 
 LOCK_FILE = ".verrou"
 
@@ -49,7 +51,10 @@ def output_lock(out: Path, wait: float, notify: Callable[[str], None]) -> Iterat
                 time.sleep(0.2)
         os.ftruncate(handle, 0)
         os.write(handle, str(os.getpid()).encode())
-        yield
+        # No other build writes here now: what is temporary is what a killed build left.
+        sweep_temporaries(out)
+        with private_temporaries(out):
+            yield
     finally:
         os.close(handle)  # closing releases the lock
 

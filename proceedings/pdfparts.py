@@ -38,6 +38,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from .safeio import TEMPORARY_FOLDER
+
 SPLIT_CHARS = 2_500_000  # Typst source characters above which the PDF is composed in parts
 PART_CHARS = 1_000_000  # body characters per part at most (about 350 MB for Typst)
 BODY = "// @@corps\n"  # the template's markers around the body
@@ -544,8 +546,11 @@ def _main() -> int:
 
 
 def work_folder(near: Path) -> tempfile.TemporaryDirectory[str]:
-    """A scratch folder beside the output (same file system; removed afterwards)."""
-    return tempfile.TemporaryDirectory(prefix=".parties-", dir=near)
+    """A scratch folder in the output folder (same file system; removed afterwards, or by
+    the next build if this one is killed)."""
+    scratch = near / TEMPORARY_FOLDER
+    scratch.mkdir(parents=True, exist_ok=True)
+    return tempfile.TemporaryDirectory(prefix="parties-", dir=scratch)
 
 
 if __name__ == "__main__":

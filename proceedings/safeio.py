@@ -23,7 +23,11 @@ import errno
 import os
 import re
 import secrets
+import shutil
 import stat
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import SourceError
@@ -32,6 +36,8 @@ MIB = 1024 * 1024
 
 # A temporary output: ".<target name>.<12 hex digits>.tmp", beside its target.
 TEMPORARY = re.compile(r"^\..+\.[0-9a-f]{12}\.tmp$")
+# The build's other temporary files (its own, pandoc's, Typst's), inside the output folder.
+TEMPORARY_FOLDER = ".travail/temporaire"
 
 _ERRNO_FR = {
     errno.ENOENT: "fichier introuvable",
@@ -167,15 +173,25 @@ def atomic_write(target: Path, data: bytes | str) -> None:
 
 def sweep_temporaries(folder: Path) -> list[Path]:
     """Remove the temporary files that killed builds left in an output folder (call it while
-    holding the folder's lock: then no other build is writing there). Symbolic links are not
-    followed; only files named in the pattern of :func:`temporary_beside` are removed."""
+    holding the folder's lock: then no other build is writing there): files named in the
+    pattern of :func:`temporary_beside` or of earlier versions, the parts of a PDF composed
+    in parts, and whatever is in :data:`TEMPORARY_FOLDER`. Symbolic links are not followed.
+    """
     removed: list[Path] = []
     if not folder.is_dir():
         return removed
+    scratch = folder / TEMPORARY_FOLDER
+    if scratch.is_dir() and not scratch.is_symlink():
+        for entry in sorted(scratch.iterdir()):
+            removed.append(entry)
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
     for root, dirs, files in os.walk(folder, followlinks=False):
         dirs.sort()
         for name in sorted(files):
-            if TEMPORARY.match(name) or _LEGACY_TEMPORARY.match(name):
+            if TEMPORARY.match(name) or any(p.match(name) for p in _OTHER_TEMPORARIES):
                 path = Path(root) / name
                 try:
                     if stat.S_ISREG(path.lstat().st_mode):
@@ -186,6 +202,29 @@ def sweep_temporaries(folder: Path) -> list[Path]:
     return removed
 
 
-# Earlier versions' temporary files (mkstemp: "." + 8 characters + ".tmp", or
-# ".<target>.<8 characters>.tmp"), swept too.
-_LEGACY_TEMPORARY = re.compile(r"^\.(?:.+\.)?(?:tmp)?[a-z0-9_]{8}\.tmp$")
+@contextmanager
+def private_temporaries(out: Path) -> Iterator[Path]:
+    """Within the block, temporary files (Python's ``tempfile``, and the programs started,
+    through ``TMPDIR``) go to the output folder's :data:`TEMPORARY_FOLDER`, where the next
+    build finds and removes those of a build that was killed."""
+    folder = out / TEMPORARY_FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    before_dir, before_env = tempfile.tempdir, os.environ.get("TMPDIR")
+    tempfile.tempdir = str(folder.resolve())
+    os.environ["TMPDIR"] = tempfile.tempdir
+    try:
+        yield folder
+    finally:
+        tempfile.tempdir = before_dir
+        if before_env is None:
+            os.environ.pop("TMPDIR", None)
+        else:
+            os.environ["TMPDIR"] = before_env
+
+
+# Other temporary files: mkstemp's ("." + 8 characters + ".tmp", or ".<target>.<8
+# characters>.tmp"), and the Typst sources of a PDF composed in parts.
+_OTHER_TEMPORARIES = (
+    re.compile(r"^\.(?:.+\.)?[a-z0-9_]{8}\.tmp$"),
+    re.compile(r"^\..+-(?:partie-\d+|tete)\.typ$"),
+)

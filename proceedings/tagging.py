@@ -55,6 +55,7 @@ from .model import (
 from .progress import Progress
 from .speakers import Directory, fold, is_name
 from .vocabulary import Vocabulary, norm
+from .workers import stopped_on_interrupt
 
 MODEL = "fr_core_news_sm"
 ANALYSIS_VERSION = "1"  # change it when the analysis changes: cached analyses are redone
@@ -613,9 +614,10 @@ class Analyser:
         with progress.bar(len(pieces), "Analyse") as bar:
             if self._pool is not None:  # started early, the model loaded in each process
                 batches = _batches(pieces, max(self.jobs * 4, size // TASK_CHARS))
-                for done in self._pool.map(_worker_run, batches):
-                    yield from done
-                    bar.update(len(done))
+                with stopped_on_interrupt(self._pool):
+                    for done in self._pool.map(_worker_run, batches):
+                        yield from done
+                        bar.update(len(done))
                 return
             if self.jobs > 1 and len(pieces) > 1 and size >= PARALLEL_MIN:
                 batches = _batches(pieces, max(self.jobs * 4, size // TASK_CHARS))
@@ -629,7 +631,10 @@ class Analyser:
                     if forks
                     else {"initializer": _worker_start, "initargs": (self.vocabulary.themes, vague)}
                 )
-                with ProcessPoolExecutor(self.jobs, mp_context=context, **start) as pool:
+                with (
+                    ProcessPoolExecutor(self.jobs, mp_context=context, **start) as pool,
+                    stopped_on_interrupt(pool),
+                ):
                     for done in pool.map(_worker_run, batches):
                         yield from done
                         bar.update(len(done))
