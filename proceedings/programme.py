@@ -6,6 +6,12 @@ editor counts). Unknown keys are warnings, so that a typo never goes unnoticed.
 
 Scalars are read from YAML's composed nodes, as written: ``9:15`` stays a time and is not
 turned into a YAML 1.1 sexagesimal number, ``non`` stays text.
+
+The file comes from the event folder and is read as hostile input: read only if it is a
+regular file of at most :data:`MAX_PROGRAMME_BYTES`, composed with the bounds of
+:mod:`proceedings.yamlfr` (depth, aliases), and every list and text is bounded (the
+``MAX_…`` constants below, far above any real event); a programme over a bound is refused
+with the key path, as any other error.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import itertools
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,15 +28,30 @@ from typing import Any, TypeVar
 
 import yaml
 
-from . import yamlfr
-from .errors import Diagnostic, ProgrammeError, Severity
+from . import safeio, yamlfr
+from .errors import Diagnostic, ProgrammeError, Severity, SourceError
 from .model import Event, Focus, Person, Reference, Session, SessionKind, Tool, Workshop
+from .yamlfr import excerpt
 
 T = TypeVar("T")
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 FOOTNOTE_RE = re.compile(r"\[\^([^\]\s]+)\]")
+
+# Bounds no real event reaches (the demo: 8 sessions, 6 ateliers, 5 speakers in a session,
+# 4 references, no text over 1 500 characters); over one, the programme is refused.
+MAX_PROGRAMME_BYTES = 2 * safeio.MIB  # size of programme.yaml
+MAX_SESSIONS = 200  # sessions
+MAX_WORKSHOPS = 100  # ateliers of one session
+MAX_PEOPLE = 200  # intervenants of one session, of one éclairage or introduction
+MAX_REFERENCES = 500  # references
+MAX_ITEMS = 200  # any other list: eclairages, outils, partenaires, alias
+MAX_TEXT = 20_000  # characters of any text (titre, description, introduction, texte…)
+# characters of the event's reseau, titre, theme and organisateur: they make the documents'
+# properties too (a DOCX title, subject or author holds at most 255 characters)
+MAX_HEADING = 120
+MAX_NUMBER_DIGITS = 9  # edition, participants
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,39 +94,67 @@ class _Checker:
                 self.error(node, _join(key, name), "clé obligatoire absente")
         for name, child in items.items():
             if name not in fields:
-                hint = difflib.get_close_matches(name, list(fields), n=1)
+                hint = difflib.get_close_matches(name, list(fields), n=1) if len(name) < 40 else []
                 suggestion = f" (vouliez-vous dire « {hint[0]} » ?)" if hint else ""
-                self.warning(child, _join(key, name), f"clé inconnue, ignorée{suggestion}")
+                self.warning(child, _join(key, excerpt(name)), f"clé inconnue, ignorée{suggestion}")
         return items
 
     def sequence(
-        self, node: _Node | None, key: str, item: Callable[[_Node, str], T | None]
+        self,
+        node: _Node | None,
+        key: str,
+        item: Callable[[_Node, str], T | None],
+        limit: int = MAX_ITEMS,
     ) -> tuple[T, ...]:
+        """The items of a list, at most ``limit`` (a longer list is an error)."""
         if node is None or _is_empty(node):
             return ()
         if not isinstance(node.value, list):
             self.error(node, key, f"attendu une liste, reçu {_describe(node)}")
             return ()
+        if len(node.value) > limit:
+            self.error(
+                node,
+                key,
+                f"liste trop longue ({yamlfr.number(len(node.value))} éléments ; au plus "
+                f"{yamlfr.number(limit)})",
+            )
         out = []
-        for i, child in enumerate(node.value, start=1):
+        for i, child in enumerate(node.value[:limit], start=1):
             value = item(child, f"{key}[{i}]")
             if value is not None:
                 out.append(value)
         return tuple(out)
 
     # -- scalars -----------------------------------------------------------------------
-    def text(self, node: _Node | None, key: str) -> str:
+    def text(self, node: _Node | None, key: str, limit: int = MAX_TEXT) -> str:
         if node is None or _is_empty(node):
             return ""
         if not isinstance(node.value, str):
             self.error(node, key, f"attendu un texte, reçu {_describe(node)}")
             return ""
-        return node.value.strip()
+        value = node.value.strip()
+        if len(value) > limit:
+            self.error(
+                node,
+                key,
+                f"texte trop long ({yamlfr.number(len(value))} caractères ; "
+                f"au plus {yamlfr.number(limit)})",
+            )
+            return ""
+        return value
 
     def integer(self, node: _Node | None, key: str) -> int:
         raw = self.text(node, key)
         if raw and not re.fullmatch(r"\d+", raw):
-            self.error(node, key, f"attendu un nombre entier, reçu « {raw} »")
+            self.error(node, key, f"attendu un nombre entier, reçu « {excerpt(raw)} »")
+            return 0
+        if len(raw) > MAX_NUMBER_DIGITS:
+            self.error(
+                node,
+                key,
+                f"nombre trop grand « {excerpt(raw)} » (au plus {MAX_NUMBER_DIGITS} chiffres)",
+            )
             return 0
         return int(raw) if raw else 0
 
@@ -114,7 +164,7 @@ class _Checker:
             return False
         if raw in ("true", "oui", "yes"):
             return True
-        self.error(node, key, f"attendu true ou false, reçu « {raw} »")
+        self.error(node, key, f"attendu true ou false, reçu « {excerpt(raw)} »")
         return False
 
     def date(self, node: _Node | None, key: str) -> dt.date | None:
@@ -124,7 +174,7 @@ class _Checker:
         try:
             return dt.date.fromisoformat(raw)
         except ValueError:
-            self.error(node, key, f"attendu une date AAAA-MM-JJ, reçu « {raw} »")
+            self.error(node, key, f"attendu une date AAAA-MM-JJ, reçu « {excerpt(raw)} »")
             return None
 
     def time(self, node: _Node | None, key: str) -> dt.time | None:
@@ -133,7 +183,7 @@ class _Checker:
             return None
         match = TIME_RE.match(raw)
         if not match:
-            self.error(node, key, f"attendu HH:MM, reçu « {raw} »")
+            self.error(node, key, f"attendu HH:MM, reçu « {excerpt(raw)} »")
             return None
         return dt.time(int(match[1]), int(match[2]))
 
@@ -143,13 +193,16 @@ class _Checker:
             self.error(
                 node,
                 key,
-                f"identifiant « {raw} » invalide (attendu : minuscules sans accents, "
+                f"identifiant « {excerpt(raw)} » invalide (attendu : minuscules sans accents, "
                 "chiffres et tirets, comme un nom de dossier)",
             )
         return raw
 
     def texts(self, node: _Node | None, key: str) -> tuple[str, ...]:
         return tuple(t for t in self.sequence(node, key, self.text) if t)
+
+    def people(self, node: _Node | None, key: str) -> tuple[Person, ...]:
+        return self.sequence(node, key, lambda n, k: _person(self, n, k), MAX_PEOPLE)
 
 
 def load_programme(path: Path, shown: str | None = None) -> tuple[Event, list[Diagnostic]]:
@@ -160,15 +213,13 @@ def load_programme(path: Path, shown: str | None = None) -> tuple[Event, list[Di
     """
     shown = shown or str(path)
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ProgrammeError(
-            shown, [Diagnostic(Severity.ERROR, "fichier de programme introuvable", shown)]
-        ) from None
-    except OSError as exc:
-        raise ProgrammeError(
-            shown, [Diagnostic(Severity.ERROR, f"lecture impossible ({exc.strerror})", shown)]
-        ) from None
+        raw = safeio.read_input(path, shown, MAX_PROGRAMME_BYTES, "fichier de programme")
+    except SourceError as exc:
+        # (a programme that cannot be read stops the build: it is not "ignoré")
+        message = exc.message.removesuffix(", ignoré")
+        if not os.path.lexists(path):
+            message = "fichier de programme introuvable"
+        raise ProgrammeError(shown, [Diagnostic(Severity.ERROR, message, shown)]) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -198,11 +249,15 @@ def load_programme(path: Path, shown: str | None = None) -> tuple[Event, list[Di
 
 def _compose(text: str, shown: str) -> _Node:
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        problem, line = yamlfr.describe(exc)
+        node = yamlfr.compose(text, MAX_PROGRAMME_BYTES)
+    except yamlfr.Refused as exc:
+        message = (
+            f"erreur de syntaxe YAML : {exc.problem}"
+            if exc.syntax
+            else f"{exc.problem}, fichier refusé"
+        )
         raise ProgrammeError(
-            shown, [Diagnostic(Severity.ERROR, f"erreur de syntaxe YAML : {problem}", shown, line)]
+            shown, [Diagnostic(Severity.ERROR, message, shown, exc.line)]
         ) from None
     if node is None:
         raise ProgrammeError(
@@ -220,12 +275,23 @@ def _convert(node: yaml.Node, shown: str, problems: list[Diagnostic]) -> _Node:
     if isinstance(node, yaml.MappingNode):
         items: dict[str, _Node] = {}
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                problems.append(
+                    Diagnostic(
+                        Severity.ERROR,
+                        "clé non valide : une liste ou un ensemble de clés ne peut pas "
+                        "servir de clé",
+                        shown,
+                        key_node.start_mark.line + 1,
+                    )
+                )
+                continue
             key = str(key_node.value)
             if key in items:
                 problems.append(
                     Diagnostic(
                         Severity.ERROR,
-                        f"clé « {key} » répétée",
+                        f"clé « {excerpt(key)} » répétée",
                         shown,
                         key_node.start_mark.line + 1,
                     )
@@ -323,10 +389,6 @@ def _person(c: _Checker, node: _Node, key: str) -> Person | None:
     )
 
 
-def _people(c: _Checker, node: _Node | None, key: str) -> tuple[Person, ...]:
-    return c.sequence(node, key, lambda n, k: _person(c, n, k))
-
-
 def _focus(c: _Checker, node: _Node, key: str) -> Focus | None:
     f = c.mapping(node, key, _FOCUS, ("titre",))
     if f is None:
@@ -334,7 +396,7 @@ def _focus(c: _Checker, node: _Node, key: str) -> Focus | None:
     return Focus(
         titre=c.text(f.get("titre"), _join(key, "titre")),
         organisation=c.text(f.get("organisation"), _join(key, "organisation")),
-        intervenants=_people(c, f.get("intervenants"), _join(key, "intervenants")),
+        intervenants=c.people(f.get("intervenants"), _join(key, "intervenants")),
     )
 
 
@@ -369,7 +431,7 @@ def _kind(c: _Checker, node: _Node | None, key: str) -> SessionKind | None:
         return SessionKind(raw)
     except ValueError:
         known = ", ".join(k.value for k in SessionKind)
-        c.error(node, key, f"type de session inconnu « {raw} » (attendu : {known})")
+        c.error(node, key, f"type de session inconnu « {excerpt(raw)} » (attendu : {known})")
         return None
 
 
@@ -386,7 +448,9 @@ def _session(c: _Checker, node: _Node, key: str) -> Session | None:
         c.error(g("fin"), _join(key, "fin"), "l’heure de fin précède l’heure de début")
     animateur = g("animateur")
     introduction = g("introduction")
-    ateliers = c.sequence(g("ateliers"), _join(key, "ateliers"), lambda n, k: _workshop(c, n, k))
+    ateliers = c.sequence(
+        g("ateliers"), _join(key, "ateliers"), lambda n, k: _workshop(c, n, k), MAX_WORKSHOPS
+    )
     _unique(c, g("ateliers"), _join(key, "ateliers"), [w.id for w in ateliers], "atelier")
     if kind is None or debut is None or not session_id:
         return None
@@ -397,7 +461,7 @@ def _session(c: _Checker, node: _Node, key: str) -> Session | None:
         debut=debut,
         fin=fin,
         description=c.text(g("description"), _join(key, "description")),
-        intervenants=_people(c, g("intervenants"), _join(key, "intervenants")),
+        intervenants=c.people(g("intervenants"), _join(key, "intervenants")),
         animateur=_person(c, animateur, _join(key, "animateur")) if animateur else None,
         eclairages=c.sequence(
             g("eclairages"), _join(key, "eclairages"), lambda n, k: _focus(c, n, k)
@@ -431,7 +495,7 @@ def _event(c: _Checker, root: _Node) -> Event | None:
         return None
     g = f.get
     sessions_node = g("sessions")
-    sessions = c.sequence(sessions_node, "sessions", lambda n, k: _session(c, n, k))
+    sessions = c.sequence(sessions_node, "sessions", lambda n, k: _session(c, n, k), MAX_SESSIONS)
     if sessions_node is not None and not _is_empty(sessions_node) and not sessions:
         c.error(sessions_node, "sessions", "aucune session valide")
     _unique(c, g("sessions"), "sessions", [s.id for s in sessions], "session")
@@ -444,7 +508,9 @@ def _event(c: _Checker, root: _Node) -> Event | None:
                 f"commence avant « {before.id} » ({before.debut:%H:%M}) : "
                 "les sessions sont publiées dans l’ordre du fichier",
             )
-    references = c.sequence(g("references"), "references", lambda n, k: _reference(c, n, k))
+    references = c.sequence(
+        g("references"), "references", lambda n, k: _reference(c, n, k), MAX_REFERENCES
+    )
     _unique(c, g("references"), "references", [r.id for r in references], "référence")
     introduction = c.text(g("introduction"), "introduction")
     paragraphs = tuple(p.strip() for p in re.split(r"\n\s*\n", introduction) if p.strip())
@@ -456,16 +522,16 @@ def _event(c: _Checker, root: _Node) -> Event | None:
     if date is None or debut is None or fin is None:
         return None
     return Event(
-        reseau=c.text(g("reseau"), "reseau"),
+        reseau=c.text(g("reseau"), "reseau", MAX_HEADING),
         edition=edition,
-        titre=c.text(g("titre"), "titre"),
-        theme=c.text(g("theme"), "theme"),
+        titre=c.text(g("titre"), "titre", MAX_HEADING),
+        theme=c.text(g("theme"), "theme", MAX_HEADING),
         date=date,
         debut=debut,
         fin=fin,
         lieu=c.text(g("lieu"), "lieu"),
         adresse=c.text(g("adresse"), "adresse"),
-        organisateur=c.text(g("organisateur"), "organisateur"),
+        organisateur=c.text(g("organisateur"), "organisateur", MAX_HEADING),
         introduction=paragraphs,
         sessions=sessions,
         references=references,
@@ -487,10 +553,14 @@ def _check_citations(
     cited: set[str] = set()
     texts = [("introduction", p) for p in paragraphs]
     for i, s in enumerate(sessions, start=1):
+        texts.append((f"sessions[{i}].titre", s.titre))
         texts.append((f"sessions[{i}].description", s.description))
         if s.introduction:
             texts.append((f"sessions[{i}].introduction.titre", s.introduction.titre))
-        texts.extend((f"sessions[{i}].eclairages", e.titre) for e in s.eclairages)
+        texts.extend(
+            (f"sessions[{i}].eclairages[{j}].titre", e.titre)
+            for j, e in enumerate(s.eclairages, start=1)
+        )
     for key, text in texts:
         for ref in FOOTNOTE_RE.findall(text):
             cited.add(ref)
@@ -498,7 +568,7 @@ def _check_citations(
                 c.error(
                     g("introduction") if key == "introduction" else g("sessions"),
                     key,
-                    f"renvoi « [^{ref}] » vers une référence absente de « references »",
+                    f"renvoi « [^{excerpt(ref)}] » vers une référence absente de « references »",
                 )
     for r in references:
         if r.id not in cited:
@@ -534,4 +604,4 @@ def _describe(node: _Node) -> str:
         return "un ensemble de clés"
     if isinstance(node.value, list):
         return "une liste"
-    return f"« {node.value} »"
+    return f"« {excerpt(node.value)} »"

@@ -8,9 +8,10 @@ and a template cannot forget to escape.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,10 +30,9 @@ from .model import (
     Tags,
     Turn,
 )
-from .programme import FOOTNOTE_RE
 from .selection import key_figures
 from .speakers import Directory
-from .typography import french, ordinal, spans_md, text_md
+from .typography import escape, french, ordinal, spans_md, text_md
 
 MASTER_TEMPLATE = "synthese.md.j2"
 MEDIA_DIR = ".travail/media"
@@ -69,7 +69,7 @@ def make_environment(templates: Path) -> jinja2.Environment:
         horaire=horaire,
         ordinal=ordinal,
         yaml=yaml_value,
-        plain=plain,
+        plain=metadata,
         person=person,
         anchor=anchor,
         commas=commas,
@@ -93,6 +93,7 @@ def render(
     """The whole synthesis as one pandoc Markdown document."""
     env = make_environment(templates)
     event = synthesis.event
+    _programme_filters(env, event)
     context: dict[str, Any] = {
         "event": event,
         "sessions": synthesis.sessions,
@@ -148,14 +149,91 @@ def _finalize(value: Any) -> Any:
     raise TypeError(f"valeur non textuelle dans un gabarit : {value!r}")
 
 
-def rich(text: str) -> Md:
-    """Programme text (written by the organiser): pandoc inline Markdown, kept as such.
+# What programme text may hold (README, « Le fichier de programme »): **gras**, *italique*,
+# 5^e^ (exposant) and [^id], a reference of the programme. Anything else is text. Strong
+# emphasis is paired apart (below), in one pass: a regular expression would try each "**"
+# against the rest of the text, quadratic on a text of unclosed "**".
+_INLINE = re.compile(
+    r"\[\^(?P<note>[a-z0-9][a-z0-9-]*)\]"
+    r"|\*(?P<emph>[^\s*](?:[^*]*?[^\s*])?)\*"
+    r"|\^(?P<sup>[^\s^\[\]]{1,20})\^"
+)
+_STRONG = re.compile(r"\*\*")
 
-    Only typography is applied, outside footnote markers and emphasis markers.
-    """
+
+def rich(text: str, notes: Collection[str] = ()) -> Md:
+    """Programme text (written by the organiser) as Markdown: only the markup the README
+    allows is interpreted — ``**gras**``, ``*italique*``, ``5^e^`` and ``[^id]`` when ``id``
+    is one of ``notes`` (the programme's references); everything else, HTML, links,
+    images, raw Typst or LaTeX, citations, maths, attributes and unbalanced markers
+    included, is escaped as note text is (with French typography)."""
     joined = " ".join(line.strip() for line in text.splitlines())
-    pieces = re.split(r"(\[\^[^\]]+\]|\*\*|\*|\^[^^\s]+\^)", joined)
-    return Md("".join(p if i % 2 else french(p) for i, p in enumerate(pieces)))
+    return Md(_rich(joined, notes))
+
+
+def _rich(text: str, notes: Collection[str]) -> str:
+    out: list[str] = []
+    for kind, value in _markup(text, notes):
+        if kind == "text":
+            out.append(text_md(value))
+        elif kind == "note":
+            out.append(f"[^{value}]")
+        elif kind == "strong":
+            out.append(f"**{_rich(value, notes)}**")
+        elif kind == "emph":
+            out.append(f"*{_rich(value, notes)}*")
+        else:
+            out.append(f"^{escape(value)}^")
+    return "".join(out)
+
+
+def plain(text: str) -> str:
+    """Programme text as plain text, without markup (document properties, comparisons):
+    emphasis and superscript markers and references are left out, the rest is kept as
+    written, with French typography."""
+    return french(" ".join(_plain(text).split()))
+
+
+def _plain(text: str) -> str:
+    return "".join(
+        _plain(value) if kind in ("strong", "emph") else value
+        for kind, value in _markup(text, None)
+        if kind != "note"
+    )
+
+
+def _markup(text: str, notes: Collection[str] | None) -> list[tuple[str, str]]:
+    """Programme text cut into ("text", …), ("note", id), ("strong", inner text),
+    ("emph", inner text) and ("sup", text). A reference is a note only if it is one of
+    ``notes`` (None: any reference is, for plain text). Each piece of the text is looked at a
+    bounded number of times: linear."""
+    pieces: list[tuple[str, str]] = []
+    done = 0
+    opened = -1
+    for match in _STRONG.finditer(text):
+        at = match.start()
+        if opened >= 0 and at > opened + 2 and not text[at - 1].isspace():
+            pieces += _inline(text[done:opened], notes)
+            pieces.append(("strong", text[opened + 2 : at]))
+            done, opened = match.end(), -1
+        elif opened < 0 and text[at + 2 : at + 3].strip():
+            opened = at
+    pieces += _inline(text[done:], notes)
+    return pieces
+
+
+def _inline(text: str, notes: Collection[str] | None) -> list[tuple[str, str]]:
+    pieces: list[tuple[str, str]] = []
+    done = 0
+    for match in _INLINE.finditer(text):
+        kind = match.lastgroup or ""
+        if kind == "note" and notes is not None and match[kind] not in notes:
+            continue  # not a reference of the programme: text, with what follows
+        pieces.append(("text", text[done : match.start()]))
+        pieces.append((kind, match[kind]))
+        done = match.end()
+    pieces.append(("text", text[done:]))
+    return pieces
 
 
 def date_fr(value: dt.date, capitalize: bool = False) -> str:
@@ -182,11 +260,10 @@ def yaml_value(value: str) -> Md:
     return Md(json.dumps(str(value), ensure_ascii=False))
 
 
-def plain(value: str) -> str:
-    """Programme text without Markdown markers, for metadata."""
-    text = FOOTNOTE_RE.sub("", value)
-    text = re.sub(r"\^([^^\s]+)\^", r"\1", text)
-    return french(text.replace("**", "").replace("*", ""))
+def metadata(value: str) -> Md:
+    """The ``plain`` filter: programme text for the master's metadata (document title,
+    description…), plain text escaped, since pandoc reads metadata as Markdown."""
+    return Md(escape(plain(value)))
 
 
 def person(p: Any) -> Md:
@@ -386,7 +463,13 @@ def _table_md(block: Block) -> str:
 
 
 def _footnotes(event: Event) -> list[tuple[str, Md]]:
+    """The references' texts (a reference cannot cite another: no [^id] inside)."""
     return [(r.id, rich(r.texte)) for r in event.references]
+
+
+def _programme_filters(env: jinja2.Environment, event: Event) -> None:
+    """``rich`` knows the programme's references: only those become footnotes."""
+    env.filters["rich"] = functools.partial(rich, notes=frozenset(r.id for r in event.references))
 
 
 REPORT_TEMPLATE = "bilan-depot.html.j2"
@@ -432,6 +515,7 @@ def render_fiche(
     """One session's « fiche »: its key messages, quotes, proposals, themes and keyphrases."""
     env = make_environment(templates)
     event = synthesis.event
+    _programme_filters(env, event)
     session = content.session
     proposals = [
         item

@@ -3,25 +3,31 @@
 ``templates/thesaurus.yaml`` ships the field's themes; an event adds, replaces or removes
 themes with its own ``thesaurus.yaml``. ``mots-cles.yaml`` in the event folder keeps, bans,
 renames or merges keywords. Both are validated with the file and line of every problem.
+
+Both come from the event folder and are read as hostile input: only a regular file of at
+most :data:`MAX_FILE_BYTES` is read (a named pipe is refused, never waited on), with the
+bounds of :mod:`proceedings.yamlfr` (depth, aliases), and lists longer than
+:data:`MAX_ENTRIES` are cut, with a message. A file refused is reported and ignored.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from . import yamlfr
-from .errors import Diagnostics
+from . import safeio, yamlfr
+from .errors import Diagnostics, SourceError
 from .model import Theme
 
 THESAURUS_FILE = "thesaurus.yaml"
 OVERRIDES_FILE = "mots-cles.yaml"
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+MAX_FILE_BYTES = 2 * safeio.MIB  # the default thesaurus is 6 kB
+MAX_ENTRIES = 2_000  # themes, variants of a theme, words of a rule: the rest is ignored
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,138 +64,173 @@ def load_vocabulary(templates: Path, event_dir: Path, diag: Diagnostics) -> Voca
     sources: list[bytes] = []
     themes: dict[str, Theme] = {}
     for path in (templates / THESAURUS_FILE, event_dir / THESAURUS_FILE):
-        if not path.is_file():
+        if not os.path.lexists(path):
             continue
-        data, raw = _load(path, diag)
+        data, raw, src = _load(path, diag)
         sources.append(raw)
         if data is None:
             continue
-        for theme_id in _strings(data.get("retirer"), path, "retirer", diag):
+        for theme_id in _strings(data.get("retirer"), src, "retirer", diag):
             themes.pop(theme_id, None)
-        for i, entry in enumerate(_list(data.get("themes"), path, "themes", diag), start=1):
-            theme = _theme(entry, path, f"themes[{i}]", diag)
+        entries = _list(data.get("themes"), src, "themes", diag)
+        for i, entry in enumerate(entries, start=1):
+            theme = _theme(entry, src, f"themes[{i}]", diag)
             if theme is not None:
                 themes[theme.id] = theme
-        _unknown(data, ("themes", "retirer"), path, diag)
+        _unknown(data, ("themes", "retirer"), src, diag)
     overrides = Overrides()
     path = event_dir / OVERRIDES_FILE
-    if path.is_file():
-        data, raw = _load(path, diag)
+    if os.path.lexists(path):
+        data, raw, src = _load(path, diag)
         sources.append(raw)
         if data is not None:
-            overrides = _overrides(data, path, diag)
+            overrides = _overrides(data, src, diag)
     digest = hashlib.sha256(b"\0".join(sources)).hexdigest()
     return Vocabulary(tuple(themes.values()), overrides, digest)
 
 
-def _load(path: Path, diag: Diagnostics) -> tuple[dict[str, Any] | None, bytes]:
-    raw = path.read_bytes()
+@dataclass(frozen=True, slots=True)
+class _Source:
+    """A file read, kept for the lines of messages (never read a second time)."""
+
+    path: Path
+    text: str = ""
+
+    def line(self, needle: str) -> int | None:
+        """The first line of the file that mentions ``needle``."""
+        at = self.text.find(needle) if needle else -1
+        return None if at < 0 else self.text.count("\n", 0, at) + 1
+
+
+def _load(path: Path, diag: Diagnostics) -> tuple[dict[str, Any] | None, bytes, _Source]:
     try:
-        data = yaml.safe_load(raw.decode("utf-8-sig"))
+        raw = safeio.read_input(path, str(path), MAX_FILE_BYTES)
+    except SourceError as exc:
+        ignored = "" if exc.message.endswith("ignoré") else ", fichier ignoré"
+        diag.error(f"{exc.message}{ignored}", exc.path, exc.line)
+        return None, b"", _Source(path)
+    try:
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         diag.error("le fichier n’est pas en UTF-8, ignoré", path)
-        return None, raw
-    except yaml.YAMLError as exc:
-        problem, line = yamlfr.describe(exc)
-        diag.error(f"erreur de syntaxe YAML : {problem}, fichier ignoré", path, line)
-        return None, raw
+        return None, raw, _Source(path)
+    src = _Source(path, text)
+    try:
+        data = yamlfr.load(text, MAX_FILE_BYTES)
+    except yamlfr.Refused as exc:
+        syntax = "erreur de syntaxe YAML : " if exc.syntax else ""
+        diag.error(f"{syntax}{exc.problem}, fichier ignoré", path, exc.line)
+        return None, raw, src
     if data is None:
-        return {}, raw
+        return {}, raw, src
     if not isinstance(data, dict):
         diag.error("attendu des lignes « clé : valeur », fichier ignoré", path, 1)
-        return None, raw
-    return data, raw
+        return None, raw, src
+    return data, raw, src
 
 
-def _theme(entry: Any, path: Path, key: str, diag: Diagnostics) -> Theme | None:
+def _theme(entry: Any, src: _Source, key: str, diag: Diagnostics) -> Theme | None:
     if not isinstance(entry, dict):
-        diag.error(f"{key} : attendu id, libelle et variantes", path, _line(path, key))
+        diag.error(f"{key} : attendu id, libelle et variantes", src.path, src.line(key))
         return None
-    theme_id = str(entry.get("id") or "").strip()
-    libelle = str(entry.get("libelle") or "").strip()
+    theme_id, libelle = _text(entry.get("id")), _text(entry.get("libelle"))
     if not _ID.match(theme_id) or not libelle:
         diag.error(
             f"{key} : « id » (minuscules, chiffres, tirets) et « libelle » sont "
             "obligatoires, thème ignoré",
-            path,
-            _line(path, theme_id or key),
+            src.path,
+            src.line(theme_id or key),
         )
         return None
-    variantes = _strings(entry.get("variantes"), path, f"{key}.variantes", diag)
-    _unknown(entry, ("id", "libelle", "variantes", "sigle"), path, diag, key)
-    sigle = str(entry.get("sigle") or "").strip()
+    variantes = _strings(entry.get("variantes"), src, f"{key}.variantes", diag)
+    _unknown(entry, ("id", "libelle", "variantes", "sigle"), src, diag, key)
+    sigle = _text(entry.get("sigle"))
     # The label and the acronym always express the theme too.
     words = tuple(dict.fromkeys((libelle, *((sigle,) if sigle else ()), *variantes)))
     return Theme(theme_id, libelle, words, sigle)
 
 
-def _overrides(data: dict[str, Any], path: Path, diag: Diagnostics) -> Overrides:
-    _unknown(data, ("garder", "exclure", "renommer", "fusionner"), path, diag)
+def _overrides(data: dict[str, Any], src: _Source, diag: Diagnostics) -> Overrides:
+    _unknown(data, ("garder", "exclure", "renommer", "fusionner"), src, diag)
     renommer = data.get("renommer") or {}
     fusionner = data.get("fusionner") or {}
     if not isinstance(renommer, dict):
         diag.error(
-            "renommer : attendu des lignes « ancien : nouveau »", path, _line(path, "renommer")
+            "renommer : attendu des lignes « ancien : nouveau »", src.path, src.line("renommer")
         )
         renommer = {}
     if not isinstance(fusionner, dict):
         diag.error(
-            "fusionner : attendu des lignes « cible : [variantes] »", path, _line(path, "fusionner")
+            "fusionner : attendu des lignes « cible : [variantes] »",
+            src.path,
+            src.line("fusionner"),
         )
         fusionner = {}
     return Overrides(
-        garder=_strings(data.get("garder"), path, "garder", diag),
-        exclure=_strings(data.get("exclure"), path, "exclure", diag),
+        garder=_strings(data.get("garder"), src, "garder", diag),
+        exclure=_strings(data.get("exclure"), src, "exclure", diag),
         renommer=tuple(
-            (str(k).strip(), str(v).strip())
-            for k, v in renommer.items()
-            if str(k).strip() and str(v).strip()
+            (k.strip(), _text(v))
+            for k, v in list(renommer.items())[:MAX_ENTRIES]
+            if k.strip() and _text(v)
         ),
         fusionner=tuple(
-            (str(k).strip(), _strings(v, path, f"fusionner.{k}", diag))
-            for k, v in fusionner.items()
-            if str(k).strip()
+            (k.strip(), _strings(v, src, f"fusionner.{k}", diag))
+            for k, v in list(fusionner.items())[:MAX_ENTRIES]
+            if k.strip()
         ),
     )
 
 
-def _strings(value: Any, path: Path, key: str, diag: Diagnostics) -> tuple[str, ...]:
+def _strings(value: Any, src: _Source, key: str, diag: Diagnostics) -> tuple[str, ...]:
     if value is None:
         return ()
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list):
-        diag.error(f"{key} : attendu une liste", path, _line(path, key.split(".")[-1]))
+        diag.error(f"{key} : attendu une liste", src.path, src.line(key.split(".")[-1]))
         return ()
-    return tuple(str(v).strip() for v in value if v is not None and str(v).strip())
+    value = _list(value, src, key, diag)
+    if not all(isinstance(v, str | None) for v in value):
+        diag.error(
+            f"{key} : attendu une liste de textes, éléments ignorés",
+            src.path,
+            src.line(key.split(".")[-1]),
+        )
+    return tuple(v.strip() for v in value if isinstance(v, str) and v.strip())
 
 
-def _list(value: Any, path: Path, key: str, diag: Diagnostics) -> list[Any]:
+def _text(value: Any) -> str:
+    """A text value, stripped; anything else (a list, a mapping, nothing) is no text."""
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _list(value: Any, src: _Source, key: str, diag: Diagnostics) -> list[Any]:
     if value is None:
         return []
     if not isinstance(value, list):
-        diag.error(f"{key} : attendu une liste", path, _line(path, key))
+        diag.error(f"{key} : attendu une liste", src.path, src.line(key))
         return []
+    if len(value) > MAX_ENTRIES:
+        diag.error(
+            f"{key} : {yamlfr.number(len(value))} éléments, au plus "
+            f"{yamlfr.number(MAX_ENTRIES)} ; les suivants sont ignorés",
+            src.path,
+            src.line(key.split(".")[-1]),
+        )
+        return value[:MAX_ENTRIES]
     return value
 
 
 def _unknown(
-    data: dict[str, Any], known: tuple[str, ...], path: Path, diag: Diagnostics, where: str = ""
+    data: dict[str, Any], known: tuple[str, ...], src: _Source, diag: Diagnostics, where: str = ""
 ) -> None:
     for key in data:
         if key not in known:
             prefix = f"{where}." if where else ""
             diag.warning(
-                f"{prefix}{key} : clé inconnue, ignorée (clés possibles : {', '.join(known)})",
-                path,
-                _line(path, str(key)),
+                f"{prefix}{yamlfr.excerpt(key)} : clé inconnue, ignorée "
+                f"(clés possibles : {', '.join(known)})",
+                src.path,
+                src.line(str(key)),
             )
-
-
-def _line(path: Path, text: str) -> int | None:
-    """The first line of the file that mentions ``text`` (for messages)."""
-    try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return None
-    return next((i for i, line in enumerate(lines, start=1) if text and text in line), None)

@@ -1,4 +1,9 @@
-"""The optional YAML header of a note (``---`` … ``---`` at the top of the file)."""
+"""The optional YAML header of a note (``---`` … ``---`` at the top of the file).
+
+The header is read with the bounds of :mod:`proceedings.yamlfr` (size, depth, aliases): a
+header over one is refused like a header with a syntax error, and the note is left out.
+Values are read as written (``date: 2019-02-30`` is a wrong date, not a crash).
+"""
 
 from __future__ import annotations
 
@@ -7,8 +12,6 @@ import difflib
 import re
 from enum import Enum
 from typing import TypeVar
-
-import yaml
 
 from .. import yamlfr
 from ..errors import Diagnostics, SourceError
@@ -19,6 +22,7 @@ E = TypeVar("E", bound=Enum)
 FIELDS = ("session", "rapporteur", "type", "statut", "date", "intervenants", "anonymes")
 _FENCE = re.compile(r"^---[ \t]*$")
 _CLOSE = re.compile(r"^(---|\.\.\.)[ \t]*$")
+MAX_HEADER_CHARS = 65_536  # a real header is a few lines; a list of 1 000 names fits
 
 
 def read_header(text: str, shown: str, diag: Diagnostics) -> tuple[FrontMatter, str, int]:
@@ -36,10 +40,9 @@ def read_header(text: str, shown: str, diag: Diagnostics) -> tuple[FrontMatter, 
         raise SourceError("en-tête YAML ouvert par « --- » mais jamais fermé", shown, 1)
     header = "\n".join(lines[1:end])
     try:
-        data = yaml.safe_load(header) if header.strip() else {}
-    except yaml.YAMLError as exc:
-        problem, line = yamlfr.describe(exc, first_line=2)
-        raise SourceError(f"en-tête YAML invalide : {problem}", shown, line or 1) from None
+        data = yamlfr.load(header, MAX_HEADER_CHARS, first_line=2) if header.strip() else {}
+    except yamlfr.Refused as exc:
+        raise SourceError(f"en-tête YAML invalide : {exc.problem}", shown, exc.line or 1) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -57,10 +60,12 @@ def read_header(text: str, shown: str, diag: Diagnostics) -> tuple[FrontMatter, 
 
     for key in data:
         if key not in FIELDS:
-            hint = difflib.get_close_matches(str(key), FIELDS, n=1)
+            hint = difflib.get_close_matches(key, FIELDS, n=1) if len(key) < 40 else []
             suggestion = f" (vouliez-vous dire « {hint[0]} » ?)" if hint else ""
             diag.warning(
-                f"champ d’en-tête inconnu « {key} », ignoré{suggestion}", shown, line_of(str(key))
+                f"champ d’en-tête inconnu « {yamlfr.excerpt(key)} », ignoré{suggestion}",
+                shown,
+                line_of(key),
             )
 
     def choice(key: str, enum: type[E]) -> E | None:
@@ -72,44 +77,52 @@ def read_header(text: str, shown: str, diag: Diagnostics) -> tuple[FrontMatter, 
         except ValueError:
             allowed = ", ".join(str(e.value) for e in enum)
             diag.warning(
-                f"{key} « {value} » inconnu, ignoré (attendu : {allowed})", shown, line_of(key)
+                f"{key} « {yamlfr.excerpt(str(value))} » inconnu, ignoré (attendu : {allowed})",
+                shown,
+                line_of(key),
             )
             return None
 
-    session, rapporteur = data.get("session"), data.get("rapporteur")
-    date = data.get("date")
-    if date not in (None, "") and not isinstance(date, dt.date):
+    def names(key: str) -> tuple[str, ...]:
+        """A list of names, or names separated by commas, semicolons or lines."""
+        value = data.get(key)
+        if isinstance(value, str):
+            value = re.split(r"[,;\n]", value)
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(n, str | None) for n in value):
+            diag.warning(f"{key} : attendu une liste de noms, ignoré", shown, line_of(key))
+            return ()
+        return tuple(n.strip() for n in value if n and n.strip())
+
+    def scalar(key: str) -> str:
+        value = data.get(key)
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            diag.warning(f"{key} : attendu un texte, ignoré", shown, line_of(key))
+            return ""
+        return value.strip()
+
+    session, rapporteur, written = scalar("session"), scalar("rapporteur"), scalar("date")
+    date = None
+    if written:
         try:
-            date = dt.date.fromisoformat(str(date).strip())
+            date = dt.datetime.fromisoformat(written).date()  # a date, or a date and a time
         except ValueError:
             diag.warning(
-                f"date « {date} » invalide, ignorée (attendu AAAA-MM-JJ)", shown, line_of("date")
+                f"date « {yamlfr.excerpt(written)} » invalide, ignorée (attendu AAAA-MM-JJ)",
+                shown,
+                line_of("date"),
             )
-            date = None
-    if isinstance(date, dt.datetime):
-        date = date.date()
-    hidden = data.get("anonymes")
-    if isinstance(hidden, str):
-        hidden = re.split(r"[,;\n]", hidden)
-    if hidden is not None and not isinstance(hidden, list):
-        diag.warning("anonymes : attendu une liste de noms, ignoré", shown, line_of("anonymes"))
-        hidden = None
-    declared = data.get("intervenants")
-    if isinstance(declared, str):
-        declared = [n for n in re.split(r"[,;\n]", declared)]
-    if declared is not None and not isinstance(declared, list):
-        diag.warning(
-            "intervenants : attendu une liste de noms, ignoré", shown, line_of("intervenants")
-        )
-        declared = None
     meta = FrontMatter(
-        session=str(session).strip() if session not in (None, "") else None,
-        rapporteur=str(rapporteur).strip() if rapporteur else "",
+        session=session or None,
+        rapporteur=rapporteur,
         type=choice("type", NoteType),
         statut=choice("statut", NoteStatus),
-        date=date or None,
-        intervenants=tuple(str(n).strip() for n in declared or () if str(n).strip()),
-        anonymes=tuple(str(n).strip() for n in hidden or () if str(n).strip()),
+        date=date,
+        intervenants=names("intervenants"),
+        anonymes=names("anonymes"),
         session_line=line_of("session") or 0,
     )
     return meta, "\n".join(lines[end + 1 :]), end + 1
