@@ -29,14 +29,20 @@ _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97-2003, or an encrypted Offi
 
 def read_docx(data: bytes, path: str, shown: str, diag: Diagnostics) -> Note:
     _check_zip(data, shown, "word/document.xml", "document Word (.docx)")
-    note = _note(data, "docx", ".docx", path, shown, "word", "document Word")
+    note = _note(data, "docx", ".docx", path, shown, "word", "document Word", diag)
     return _with_properties(note, _properties(data, "docProps/core.xml"))
 
 
 def read_odt(data: bytes, path: str, shown: str, diag: Diagnostics) -> Note:
     _check_zip(data, shown, "content.xml", "document LibreOffice (.odt)")
-    note = _note(data, "odt", ".odt", path, shown, "libreoffice", "document LibreOffice")
-    return _with_properties(note, _properties(data, "meta.xml"))
+    note = _note(data, "odt", ".odt", path, shown, "libreoffice", "document LibreOffice", diag)
+    # A linked image's address is relative to the package, which ODF counts as a folder:
+    # LibreOffice writes a picture beside the .odt as « ../photo.png ». Made relative to
+    # the note's folder, it is then resolved (or refused) as any note's image.
+    blocks = tuple(
+        dataclasses.replace(b, src=b.src[3:]) if b.src.startswith("../") else b for b in note.blocks
+    )
+    return _with_properties(dataclasses.replace(note, blocks=blocks), _properties(data, "meta.xml"))
 
 
 def read_rtf(data: bytes, path: str, shown: str, diag: Diagnostics) -> Note:
@@ -44,7 +50,7 @@ def read_rtf(data: bytes, path: str, shown: str, diag: Diagnostics) -> Note:
         raise SourceError(
             "ce fichier n’est pas au format RTF (en-tête « {\\rtf » absent)", shown, 1
         )
-    return _note(data, "rtf", ".rtf", path, shown, "rtf", "document RTF")
+    return _note(data, "rtf", ".rtf", path, shown, "rtf", "document RTF", diag)
 
 
 def read_html(data: bytes, path: str, shown: str, diag: Diagnostics) -> Note:
@@ -59,6 +65,7 @@ def read_html(data: bytes, path: str, shown: str, diag: Diagnostics) -> Note:
         shown,
         "html",
         "page web",
+        diag,
         lines_are_paragraphs=True,
     )
     conversions = encoding_conversion(encoding)
@@ -148,9 +155,10 @@ def _note(
     shown: str,
     fmt: str,
     what: str,
+    diag: Diagnostics,
     lines_are_paragraphs: bool = False,
 ) -> Note:
-    parsed = pandoc_ast.parse(data, pandoc_format, suffix, shown, what, lines_are_paragraphs)
+    parsed = pandoc_ast.parse(data, pandoc_format, suffix, shown, what, lines_are_paragraphs, diag)
     return Note(
         path=path,
         shown=shown,
