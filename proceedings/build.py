@@ -180,7 +180,8 @@ def build(
     with clock("rédaction"):
         editorial = read_editorial(event_dir, diag)
         master = out / MASTER
-        export.write_media(synthesis.notes, out)
+        notes = [c.note for c in synthesis.notes]
+        export.write_media([*notes, editorial] if editorial else notes, out)
         export.write_text(master, render(synthesis, tags, templates, selection, figures, editorial))
     outputs = [master]
     conversions: list[tuple[str, Callable[[], list[Path]]]] = []

@@ -66,6 +66,9 @@ RC: dict[RcKeyType, Any] = {
     "savefig.facecolor": "none",  # transparent: the draft watermark shows through
     "svg.fonttype": "none",  # text stays text: searchable, and read by screen readers
     "svg.hashsalt": "proceedings",  # fixed ids: reproducible SVG
+    # Labels are the notes' and the programme's words, never formulas: a name or a
+    # keyword with "$" signs is drawn as written (mathtext would parse it, and fail).
+    "text.parse_math": False,
 }
 
 

@@ -14,6 +14,7 @@ import importlib.util
 import io
 import json
 import os
+import re
 import subprocess
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
@@ -25,12 +26,16 @@ import pypandoc
 from . import faults, pdfparts
 from .docx_finish import DocxFinish, finish
 from .errors import ConvertError
-from .model import Event, NoteContent, Synthesis, Tags
+from .model import Event, Note, Synthesis, Tags
 from .render import media_path
 from .safeio import temporary_beside
 from .uptodate import PDF_UA
 
 PANDOC_READER = "markdown-smart"  # typography is done by the pipeline, in French
+# The filter run first on every conversion: only images under the output folder's
+# .travail/ are taken (defence in depth; see the file).
+IMAGES = Path(__file__).with_name("images.lua")
+_SAFE_NAME = re.compile(r"image[0-9]+\.(?:png|jpg|gif)")
 
 
 def fixed_timestamp(event: Event) -> dt.datetime:
@@ -57,11 +62,14 @@ def atomic_output(target: Path) -> Iterator[Path]:
         tmp.unlink(missing_ok=True)
 
 
-def write_media(notes: Iterable[NoteContent], master_dir: Path) -> None:
-    """The images of the notes, where the master document refers to them."""
-    for content in notes:
-        for media in content.note.media:
-            target = master_dir / media_path(content.note, media.name)
+def write_media(notes: Iterable[Note], master_dir: Path) -> None:
+    """The images of the notes (and of the editorial), where the master document refers to
+    them: under ``.travail/media``, the only images a conversion takes (see ``IMAGES``)."""
+    for note in notes:
+        for media in note.media:
+            if not _SAFE_NAME.fullmatch(media.name):
+                continue  # names are the readers' own ("image3.png"): anything else is not
+            target = master_dir / media_path(note, media.name)
             if not target.exists() or target.read_bytes() != media.data:
                 with atomic_output(target) as tmp:
                     tmp.write_bytes(media.data)
@@ -111,6 +119,7 @@ def pandoc_args(
         str(master),
         "-f",
         PANDOC_READER,
+        f"--lua-filter={IMAGES}",
         f"--lua-filter={templates / 'classes.lua'}",
         f"--resource-path={master.parent}",
         "-o",

@@ -17,7 +17,7 @@ from typing import Any
 from .errors import Diagnostic, Severity
 from .model import Block, FrontMatter, Media, Note, NoteStatus, NoteType, Span
 
-STORE_VERSION = "1"  # change it when a reader changes what it returns
+STORE_VERSION = "2"  # change it when a reader changes what it returns
 
 
 class NoteStore:

@@ -191,14 +191,15 @@ def test_no_file_from_outside_the_event_folder(tmp_path: Path) -> None:
         "du dossier de l’événement, ignoré",
         f"{shown}/ouverture/lien.png: avertissement : lien symbolique vers un fichier hors "
         "du dossier de l’événement, ignoré",
-        f"{shown}/ouverture/images.md:3: avertissement : « /etc/hostname » : chemin absolu "
-        "refusé (indiquez un chemin relatif à la note)",
-        f"{shown}/ouverture/images.md:5: avertissement : « ../../secret.png » : image hors "
-        "du dossier de l’événement, refusée",
-        f"{shown}/ouverture/images.md:7: avertissement : « lien.png » : image hors du "
-        "dossier de l’événement, refusée",
-        f"{shown}/ouverture/images.md:9: avertissement : « https://exemple.org/a.png » : "
-        "image distante non téléchargée (placez le fichier dans le dossier de la note)",
+        f"{shown}/ouverture/images.md:3: avertissement : image « /etc/hostname » non "
+        "reprise : chemin absolu refusé (indiquez un chemin relatif à la note)",
+        f"{shown}/ouverture/images.md:5: avertissement : image « ../../secret.png » non "
+        "reprise : fichier hors du dossier de l’événement",
+        f"{shown}/ouverture/images.md:7: avertissement : image « lien.png » non reprise : "
+        "fichier hors du dossier de l’événement",
+        f"{shown}/ouverture/images.md:9: avertissement : image « https://exemple.org/a.png » "
+        "non reprise : image distante, jamais téléchargée (placez le fichier dans le dossier "
+        "de la note)",
     ]
     media = sorted(p.name for p in (out / ".travail" / "media").rglob("*") if p.is_file())
     assert media == ["image1.png"]  # the local image only

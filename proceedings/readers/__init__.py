@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import images
 from ..errors import Diagnostics, SourceError
 from ..limits import EDITORIAL_FILE, EVENT_FILES, MAX_DEPTH, MAX_FILES, MAX_NOTE
 from ..model import Media, Note
@@ -183,52 +184,79 @@ def read_or_report(found: Found, diag: Diagnostics, store: NoteStore | None = No
     return _resolve_images(note, found, diag)
 
 
-IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".gif")  # what DOCX, PDF and HTML all display
-MAX_IMAGE = 20 * 1024 * 1024
-
-
 def _resolve_images(note: Note, found: Found, diag: Diagnostics) -> Note:
-    """Images a Markdown note refers to: only files inside the event folder are embedded.
+    """The images a note refers to by address (Markdown, web pages, LibreOffice links):
+    only files inside the event folder, or ``data:`` URIs, whose content is an image.
 
-    Absolute paths, ``..`` escapes and links leading outside are refused, so that no file of
-    the machine can end up in a published document; remote images are never fetched.
+    Absolute paths, ``file:`` addresses, ``..`` escapes and links leading outside are
+    refused, so that no file of the machine can end up in a published document; remote
+    images are never fetched. What is kept is checked and encoded again by
+    :func:`proceedings.images.check`; each image left out is told, naming the note.
     """
     if not any(b.src for b in note.blocks):
         return note
     root = Path(str(found.path)[: -len(found.rel)] or ".").resolve()
     folder = found.path.parent
     media = list(note.media)
+    names: dict[str, str] = {}  # the same image twice is kept once
     blocks = []
     for block in note.blocks:
         if not block.src:
             blocks.append(block)
             continue
-        src = urllib.parse.unquote(block.src)
-        problem = ""
-        target = None
-        if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//", src):
-            problem = (
-                "image distante non téléchargée (placez le fichier dans le dossier de la note)"
+        try:
+            key, checked = _image_at(block.src, folder, root)
+        except images.Refused as refused:
+            diag.warning(
+                f"image « {_shorten(block.src)} » non reprise : {refused.reason}",
+                found.shown,
+                block.line or None,
             )
-        elif Path(src).is_absolute():
-            problem = "chemin absolu refusé (indiquez un chemin relatif à la note)"
-        else:
-            target = (folder / src).resolve()
-            if not target.is_relative_to(root):
-                problem = "image hors du dossier de l’événement, refusée"
-            elif not target.is_file():
-                problem = "image introuvable"
-            elif target.suffix.lower() not in IMAGE_TYPES:
-                problem = f"format d’image non pris en charge (formats : {', '.join(IMAGE_TYPES)})"
-            elif target.stat().st_size > MAX_IMAGE:
-                problem = "image trop lourde (plus de 20 Mo)"
-        if problem or target is None:
-            diag.warning(f"« {block.src} » : {problem}", found.shown, block.line or None)
             continue
-        name = f"image{len(media) + 1}{target.suffix.lower()}"
-        media.append(Media(name, target.read_bytes()))
-        blocks.append(dataclasses.replace(block, media=name, src=""))
+        if key not in names:
+            names[key] = f"image{len(media) + 1}{checked.suffix}"
+            media.append(Media(names[key], checked.data))
+        blocks.append(dataclasses.replace(block, media=names[key], src=""))
     return dataclasses.replace(note, blocks=tuple(blocks), media=tuple(media))
+
+
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):|^//")
+_WINDOWS = re.compile(r"^[a-zA-Z]:[\\/]|^\\\\")
+
+
+def _image_at(src: str, folder: Path, root: Path) -> tuple[str, images.Checked]:
+    """The image ``src`` designates, relative to the note's ``folder``, checked; a key that
+    tells the same image again."""
+    if src.lower().startswith("data:"):
+        return src, images.check_data_uri(src)
+    path = urllib.parse.unquote(src)
+    scheme = _SCHEME.match(path)
+    if (
+        _WINDOWS.match(path)
+        or Path(path).is_absolute()
+        or (scheme and (scheme[1] or "").lower() == "file")
+    ):
+        raise images.Refused("chemin absolu refusé (indiquez un chemin relatif à la note)")
+    if scheme:
+        raise images.Refused(
+            "image distante, jamais téléchargée (placez le fichier dans le dossier de la note)"
+        )
+    try:
+        target = (folder / path).resolve()
+    except (OSError, ValueError, RuntimeError):
+        raise images.Refused("chemin illisible") from None
+    if not target.is_relative_to(root):
+        raise images.Refused("fichier hors du dossier de l’événement")
+    if not target.exists():
+        raise images.Refused("fichier introuvable")
+    return str(target), images.check_file(target, src)
+
+
+def _shorten(src: str) -> str:
+    """An address as quoted in a message: a ``data:`` URI is cut after its type and
+    first characters, any address past 200 characters."""
+    limit = 60 if src[:5].lower() == "data:" else 200
+    return src if len(src) <= limit else src[: limit - 10] + "…"
 
 
 def read_editorial(event_dir: Path, diag: Diagnostics) -> Note | None:

@@ -2,7 +2,11 @@
 Word (.doc) converted by LibreOffice first when it is installed.
 
 Each file is checked before pandoc sees it, so that a damaged or mislabelled file gets a
-message a rapporteur can act on rather than pandoc's.
+message a rapporteur can act on rather than pandoc's. A Word or LibreOffice file is a zip
+archive: every member is decompressed once, counting the bytes that actually come out
+(the sizes an archive declares are never trusted), and the archive is refused as soon as
+it holds too many members or decompresses to too much (a "zip bomb": a few megabytes that
+unzip to gigabytes), before pandoc reads it.
 """
 
 from __future__ import annotations
@@ -21,22 +25,36 @@ from xml.etree import ElementTree
 
 from ..errors import Diagnostics, SourceError
 from ..model import FrontMatter, Note, NoteStatus
+from ..safeio import MIB, size_text
 from . import pandoc_ast
 from .decode import decode, encoding_conversion
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97-2003, or an encrypted Office file
 
+# Bounds of a Word or LibreOffice archive, far above any rapporteur's file: a 300-page
+# report full of photographs unzips to some tens of megabytes in a few hundred members
+# (each image is a member, as is each part of the document).
+MAX_UNZIPPED = 256 * MIB  # all members together, decompressed
+MAX_MEMBERS = 10_000
+_CHUNK = MIB  # decompressed at a time: the check holds about one chunk in memory
+
 
 def read_docx(data: bytes, path: str, shown: str, diag: Diagnostics) -> Note:
     _check_zip(data, shown, "word/document.xml", "document Word (.docx)")
-    note = _note(data, "docx", ".docx", path, shown, "word", "document Word")
+    note = _note(data, "docx", ".docx", path, shown, "word", "document Word", diag)
     return _with_properties(note, _properties(data, "docProps/core.xml"))
 
 
 def read_odt(data: bytes, path: str, shown: str, diag: Diagnostics) -> Note:
     _check_zip(data, shown, "content.xml", "document LibreOffice (.odt)")
-    note = _note(data, "odt", ".odt", path, shown, "libreoffice", "document LibreOffice")
-    return _with_properties(note, _properties(data, "meta.xml"))
+    note = _note(data, "odt", ".odt", path, shown, "libreoffice", "document LibreOffice", diag)
+    # A linked image's address is relative to the package, which ODF counts as a folder:
+    # LibreOffice writes a picture beside the .odt as « ../photo.png ». Made relative to
+    # the note's folder, it is then resolved (or refused) as any note's image.
+    blocks = tuple(
+        dataclasses.replace(b, src=b.src[3:]) if b.src.startswith("../") else b for b in note.blocks
+    )
+    return _with_properties(dataclasses.replace(note, blocks=blocks), _properties(data, "meta.xml"))
 
 
 def read_rtf(data: bytes, path: str, shown: str, diag: Diagnostics) -> Note:
@@ -44,7 +62,7 @@ def read_rtf(data: bytes, path: str, shown: str, diag: Diagnostics) -> Note:
         raise SourceError(
             "ce fichier n’est pas au format RTF (en-tête « {\\rtf » absent)", shown, 1
         )
-    return _note(data, "rtf", ".rtf", path, shown, "rtf", "document RTF")
+    return _note(data, "rtf", ".rtf", path, shown, "rtf", "document RTF", diag)
 
 
 def read_html(data: bytes, path: str, shown: str, diag: Diagnostics) -> Note:
@@ -59,6 +77,7 @@ def read_html(data: bytes, path: str, shown: str, diag: Diagnostics) -> Note:
         shown,
         "html",
         "page web",
+        diag,
         lines_are_paragraphs=True,
     )
     conversions = encoding_conversion(encoding)
@@ -148,9 +167,10 @@ def _note(
     shown: str,
     fmt: str,
     what: str,
+    diag: Diagnostics,
     lines_are_paragraphs: bool = False,
 ) -> Note:
-    parsed = pandoc_ast.parse(data, pandoc_format, suffix, shown, what, lines_are_paragraphs)
+    parsed = pandoc_ast.parse(data, pandoc_format, suffix, shown, what, lines_are_paragraphs, diag)
     return Note(
         path=path,
         shown=shown,
@@ -231,15 +251,85 @@ def _check_zip(data: bytes, shown: str, part: str, what: str) -> None:
         )
     if not data:
         raise SourceError(f"{what} vide (0 octet)", shown)
+    # Every member of the central directory starts with this signature: counted before
+    # the directory is parsed, so that millions of members are not even listed.
+    if data.count(b"PK\x01\x02") > MAX_MEMBERS:
+        raise SourceError(_too_many(what), shown)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            if part not in names:
+            members = archive.infolist()
+            if len(members) > MAX_MEMBERS:
+                raise SourceError(_too_many(what), shown)
+            if part not in {m.filename for m in members}:
                 raise SourceError(f"{what} incomplet : la partie « {part} » manque", shown)
-            bad = archive.testzip()
-            if bad is not None:
-                raise SourceError(f"{what} endommagé : la partie « {bad} » est corrompue", shown)
+            left = MAX_UNZIPPED
+            for member in members:
+                left -= _unzipped_size(data, member, left, shown, what)
     except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError, OSError, zlib.error):
         raise SourceError(
             f"{what} endommagé ou tronqué : ce n’est pas une archive valide", shown
         ) from None
+
+
+def _unzipped_size(data: bytes, member: zipfile.ZipInfo, left: int, shown: str, what: str) -> int:
+    """The bytes a member really decompresses to, counted as they come out and checked
+    against its CRC; refused past ``left`` bytes, whatever the member declares."""
+    name = member.filename
+    if member.flag_bits & 0x1:
+        raise SourceError(
+            f"{what} dont la partie « {name} » est chiffrée : enregistrez-le sans mot de passe",
+            shown,
+        )
+    header = member.header_offset
+    if data[header : header + 4] != b"PK\x03\x04" or len(data) < header + 30:
+        raise SourceError(f"{what} endommagé : la partie « {name} » est corrompue", shown)
+    start = header + 30 + int.from_bytes(data[header + 26 : header + 28], "little")
+    start += int.from_bytes(data[header + 28 : header + 30], "little")
+    raw = memoryview(data)[start : start + member.compress_size]
+    crc = 0
+    size = 0
+    if member.compress_type == zipfile.ZIP_STORED:
+        size = len(raw)
+        if size > left:
+            raise SourceError(_too_big(what, name), shown)
+        crc = zlib.crc32(raw)
+    elif member.compress_type == zipfile.ZIP_DEFLATED:
+        inflate = zlib.decompressobj(-zlib.MAX_WBITS)
+        for offset in range(0, len(raw), _CHUNK):
+            pending = raw[offset : offset + _CHUNK]
+            while pending and not inflate.eof:
+                out = inflate.decompress(pending, _CHUNK)
+                size += len(out)
+                if size > left:
+                    raise SourceError(_too_big(what, name), shown)
+                crc = zlib.crc32(out, crc)
+                pending = memoryview(inflate.unconsumed_tail)
+            if inflate.eof:
+                break
+        if not inflate.eof:
+            raise SourceError(f"{what} endommagé : la partie « {name} » est tronquée", shown)
+    else:
+        raise SourceError(
+            f"{what} endommagé : la partie « {name} » est compressée d’une manière "
+            "qu’aucun traitement de texte n’emploie",
+            shown,
+        )
+    if crc != member.CRC or size != member.file_size:
+        raise SourceError(f"{what} endommagé : la partie « {name} » est corrompue", shown)
+    return size
+
+
+def _too_many(what: str) -> str:
+    limit = f"{MAX_MEMBERS:,}".replace(",", "\u202f")
+    return (
+        f"{what} refusé : l’archive compte plus de {limit} parties "
+        "(un document réel en a quelques centaines)"
+    )
+
+
+def _too_big(what: str, name: str) -> str:
+    return (
+        f"{what} refusé : une fois décompressé, il dépasserait {size_text(MAX_UNZIPPED)} "
+        f"(limite atteinte dans la partie « {name} ») ; un document réel en fait quelques "
+        "dizaines de mégaoctets au plus"
+    )

@@ -2,7 +2,15 @@
 
 pandoc parses the file into its JSON syntax tree; this module walks the tree. Tracked
 changes are accepted (insertions kept, deletions dropped) and comments left out by pandoc's
-``--track-changes=accept``; embedded images are extracted and kept with the note.
+``--track-changes=accept``.
+
+A note is untrusted input: pandoc runs in its sandbox (``--sandbox``: it reads the document
+given and nothing else — no other file, no ``file://`` or ``http://`` address, no
+``<iframe>`` — and opens no network connection), with a bounded heap, in a private
+folder. Images stored inside the document are extracted there and kept with the note once
+their content is checked (:mod:`proceedings.images`); any other image (a link to a file, an
+address, a ``data:`` URI) becomes an image block with its ``src``, resolved or refused by
+the readers' ``_resolve_images``, which knows the event folder.
 """
 
 from __future__ import annotations
@@ -19,11 +27,20 @@ from typing import Any
 
 import pypandoc
 
-from ..errors import SourceError
+from .. import safeio
+from ..errors import Diagnostics, SourceError
+from ..images import Refused, check_file
 from ..model import Block, Media, Span
 
 Json = Any
 _GLYPH = re.compile(r"^[•◦▪▫‣●○■□–-]\s+")
+
+# pandoc's heap while it reads a note, bounded as when it writes (see export.PANDOC_HEAP):
+# a document that does not fit is refused with a message rather than taking the machine's
+# memory (a Word file of 100,000 words peaks at 200 MB; tables nested 3,000 deep reach
+# the bound).
+READ_HEAP_MB = 1200
+HEAP_EXHAUSTED = 251  # GHC runtime's exit code when the heap bound is reached
 
 
 @dataclass(slots=True)
@@ -43,12 +60,14 @@ def parse(
     shown: str,
     what: str,
     lines_are_paragraphs: bool = False,
+    diag: Diagnostics | None = None,
 ) -> Parsed:
     """Run pandoc on the bytes of a document and walk its syntax tree.
 
     ``what`` names the kind of document in messages ("document Word").
     ``lines_are_paragraphs``: a line break starts a new paragraph, as in pad exports
     (Etherpad writes every line of the pad followed by ``<br>``).
+    ``diag`` receives a warning, naming the note, for each image left out.
     """
     with tempfile.TemporaryDirectory(prefix="proceedings-") as tmp:
         source = Path(tmp) / f"source{suffix}"
@@ -61,8 +80,12 @@ def parse(
             pandoc_format,
             "-t",
             "json",
+            "--sandbox",
             "--track-changes=accept",
             f"--extract-media={media_dir}",
+            "+RTS",
+            f"-M{READ_HEAP_MB}m",
+            "-RTS",
         ]
         try:
             done = subprocess.run(
@@ -70,21 +93,39 @@ def parse(
                 capture_output=True,
                 check=False,
                 timeout=300,
+                cwd=tmp,  # nothing of the folder the build was started from is in reach
                 env={**os.environ, "LC_ALL": "C.UTF-8"},
             )
         except subprocess.TimeoutExpired:
             raise SourceError(f"{what} trop long à lire (plus de 5 minutes)", shown) from None
+        except OSError as exc:
+            raise SourceError(
+                f"pandoc n’a pas pu être lancé ({safeio.system_message(exc)})", shown
+            ) from None
+        if done.returncode == HEAP_EXHAUSTED:
+            limit = f"{READ_HEAP_MB:,}".replace(",", "\u202f")
+            raise SourceError(
+                f"{what} illisible : trop gros ou trop complexe, pandoc a dépassé la mémoire "
+                f"qui lui est accordée ({limit} Mo) ; découpez le document en plusieurs "
+                "fichiers",
+                shown,
+            )
         if done.returncode != 0:
             detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
             reason = detail[0] if detail else f"code {done.returncode}"
             raise SourceError(f"{what} illisible (pandoc : {reason})", shown)
-        tree = json.loads(done.stdout)
         walker = _Walker(media_dir, lines_are_paragraphs)
-        blocks = list(walker.blocks(tree.get("blocks", [])))
-        meta = tree.get("meta", {})
-        return Parsed(
-            blocks, walker.media, _meta_text(meta.get("author")), _meta_text(meta.get("title"))
-        )
+        try:
+            tree = json.loads(done.stdout)
+            blocks = list(walker.blocks(tree.get("blocks", [])))
+            meta = tree.get("meta", {})
+            author, title = _meta_text(meta.get("author")), _meta_text(meta.get("title"))
+        except RecursionError:
+            raise SourceError(f"{what} illisible : structure trop imbriquée", shown) from None
+        for name, reason in walker.refused:
+            if diag is not None:
+                diag.warning(f"image « {name} » non reprise : {reason}", shown)
+        return Parsed(blocks, walker.media, author, title)
 
 
 class _Walker:
@@ -92,6 +133,7 @@ class _Walker:
         self.media_dir = media_dir
         self.lines_are_paragraphs = lines_are_paragraphs
         self.media: list[Media] = []
+        self.refused: list[tuple[str, str]] = []  # (image as named in the document, why)
         self._names: dict[str, str] = {}
 
     # -- blocks ---------------------------------------------------------------------
@@ -228,28 +270,47 @@ class _Walker:
                 text = " ".join(b.text for b in self.blocks(content, -1, False)).strip()
                 if text:
                     yield Span(text, footnote=True)
-            elif kind == "Image":
-                alt = "".join(s.text for s in self.inlines(content[1])).strip()
-                media = self.keep_image(content[2][0])
-                if media and images is not None:
-                    images.append(Block("image", (Span(alt),) if alt else (), media=media))
+            elif kind == "Image" and images is not None and (image := self.image(content)):
+                images.append(image)
             # RawInline (HTML tags, field codes) carries no text of the note.
 
-    def keep_image(self, src: str) -> str:
-        """Read an extracted image; the note keeps its bytes under a unique name."""
+    def image(self, content: Json) -> Block | None:
+        """An image block: an image stored in the document (extracted by pandoc), checked
+        and kept; any other image is left to the event folder's rules by its ``src``."""
+        alt = "".join(s.text for s in self.inlines(content[1])).strip()
+        spans = (Span(alt),) if alt else ()
+        src = str(content[2][0])
+        if not src.strip():
+            return None
+        extracted = self.extracted(src)
+        if extracted is None:
+            return Block("image", spans, src=src)
+        media = self.keep_image(src, extracted)
+        return Block("image", spans, media=media) if media else None
+
+    def extracted(self, src: str) -> Path | None:
+        """The file pandoc extracted for ``src``, None when ``src`` is not one of them."""
+        root = self.media_dir.resolve()
+        try:
+            resolved = Path(src).resolve()
+        except (OSError, ValueError, RuntimeError):
+            return None
+        return resolved if resolved.is_relative_to(root) else None
+
+    def keep_image(self, src: str, path: Path) -> str:
+        """An extracted image, kept under a unique name once its content is checked ("":
+        refused, and the reason noted)."""
         if src in self._names:
             return self._names[src]
-        path = Path(src)
-        if not path.is_absolute():
-            path = self.media_dir.parent / path
+        shown = path.relative_to(self.media_dir.resolve()).as_posix()
         try:
-            resolved = path.resolve(strict=True)
-            resolved.relative_to(self.media_dir.resolve())  # never a file from elsewhere
-            data = resolved.read_bytes()
-        except (OSError, ValueError):
+            checked = check_file(path, shown)
+        except Refused as refused:
+            self.refused.append((shown, refused.reason))
+            self._names[src] = ""
             return ""
-        name = f"image{len(self.media) + 1}{resolved.suffix.lower()}"
-        self.media.append(Media(name, data))
+        name = f"image{len(self.media) + 1}{checked.suffix}"
+        self.media.append(Media(name, checked.data))
         self._names[src] = name
         return name
 
