@@ -93,6 +93,8 @@ def collect(
             read.append(note)
     # Names to hide are replaced before any other stage reads the notes.
     event, read, _ = anonymise(event, read)
+    if store is not None:  # entries of files that changed or went away
+        store.sweep()
     kept = deposit.screen(read, diag)
     synthesis = Synthesis(event=event, sessions=assign(kept, event, diag))
     return Collected(tuple(found), tuple(read), synthesis)
@@ -158,6 +160,9 @@ def build(
         with clock("étiquetage"):
             tags = tag(synthesis, analyser)
             selection = select(synthesis.sessions, tags, analyser)
+        # analyses this build did not use go: texts that changed or went away
+        for used in {id(c): c for c in (cache, analyser.cache) if c is not None}.values():
+            used.sweep()
     finally:
         if early and analyser is not None:
             analyser.close()
