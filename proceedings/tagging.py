@@ -56,7 +56,7 @@ from .speakers import Directory, fold, is_name
 from .vocabulary import Vocabulary, norm
 
 MODEL = "fr_core_news_sm"
-ANALYSIS_VERSION = "1"  # change it when the analysis changes: cached analyses are redone
+ANALYSIS_VERSION = "2"  # change it when the analysis changes: cached analyses are redone
 CACHE_SCHEMA = "analyse-2"  # the format of an analysis on disk (proceedings.cachefile)
 
 TF_EXPONENT = 0.75
@@ -89,7 +89,7 @@ discussion débat réponse rapporteur rapporteuse animateur animatrice session p
 restitution déroulé programme mise compte condition situation fonction enseignement
 suggestion contribution phrase lundi mardi mercredi jeudi vendredi samedi dimanche fil
 route perspective micro note slide support pause déjeuner café accueil badge organisateur
-cliente client consultant merci bonjour applaudissement rencontre édition
+cliente client consultant merci bonjour applaudissement rencontre édition intervenant·e
 """.split()
 )
 _APOSTROPHES = str.maketrans(
