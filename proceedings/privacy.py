@@ -29,6 +29,7 @@ positions map back to the original, so that only the name's own characters are r
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import re
 import unicodedata
@@ -72,6 +73,7 @@ _ADDRESS_END = ".,;:!?’'"
 _PROGRAMME_MARK = re.compile(r"\[\^([^\]\s]+)\]")  # a reference call in programme texts
 _SEGMENT_WORDS = re.compile(r"([\W_]+)")
 _TOKENS = re.compile(r"[a-z0-9]+")
+_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,6 +266,18 @@ class Anonymiser:
         self._pseudonyms: list[str] = []  # by group of the names pattern
         self._names = self._pattern()
         self._words = [_word_forms(p) for p in hidden]
+        # every word a form of a hidden name contains (a name's words, glued too)
+        self._needed = {
+            word
+            for forms in self._words
+            for first, surname in forms
+            for word in (*first, *surname, "".join(first), "".join(surname))
+            if word
+        }
+        self._glued = {  # surnames long enough to be looked for inside a word of an address
+            "".join(surname) for forms in self._words for _, surname in forms
+        }
+        self._glued = {g for g in self._glued if len(g) >= 5}
         self._paths: dict[str, str] = {}  # paths of the event folder -> as published
         self._known: re.Pattern[str] | None = None
 
@@ -274,7 +288,7 @@ class Anonymiser:
 
     def text(self, original: str) -> str:
         """A text with every spelling of every hidden name replaced by its pseudonym."""
-        if not self.hidden or not original:
+        if not self.hidden or not original or not self._may_name(original):
             return original
         norm, starts, ends = _normalised(original)
         spans = self._spans(norm)
@@ -305,6 +319,14 @@ class Anonymiser:
         matches = self._word_matches(_SEGMENT_WORDS.split(_clean(value))[::2])
         return self.hidden[matches[0][2]].pseudonym if matches else value
 
+    def _may_name(self, text: str) -> bool:
+        """Whether ``text`` may hold a hidden name: one of their words, or an address.
+        Most paragraphs name nobody; this test keeps them from the slower matching."""
+        cleaned = _clean(text)
+        if "@" in cleaned or "://" in cleaned or "www." in cleaned or "WWW." in cleaned:
+            return True
+        return any(_fold_word(w) in self._needed for w in set(_LETTERS.findall(cleaned)))
+
     def _spans(self, norm: str) -> list[tuple[int, int, str]]:
         spans: list[tuple[int, int, str]] = []
         for m in _ADDRESS.finditer(norm):
@@ -313,10 +335,28 @@ class Anonymiser:
             if owner is not None:
                 spans.append((m.start(), m.start() + len(address), self.hidden[owner].pseudonym))
         addresses = list(spans)
-        for m in self._names.finditer(norm):
+        for m in self._name_matches(norm):
             if not any(a < m.end() and m.start() < b for a, b, _ in addresses):
                 spans.append((m.start(), m.end(), self._pseudonyms[(m.lastindex or 1) - 1]))
         return sorted(spans)
+
+    def _name_matches(self, norm: str) -> Iterable[re.Match[str]]:
+        """The matches of the names pattern, tried only around the words of hidden names
+        (a civility, an initial or a first name may come up to four words before the
+        surname): the same matches as scanning every position, many times faster."""
+        words = [(m.start(), m[0]) for m in _LETTERS.finditer(norm)]
+        last = 0
+        for k, (start, word) in enumerate(words):
+            if start < last or _fold_word(word) not in self._needed:
+                continue
+            for j in range(max(0, k - 4), k + 1):
+                if words[j][0] < last:
+                    continue
+                m = self._names.match(norm, words[j][0])
+                if m is not None and m.end() > start:
+                    yield m
+                    last = m.end()
+                    break
 
     def _pattern(self) -> re.Pattern[str]:
         alternatives: list[tuple[str, str, str]] = []  # (literal form, pattern, pseudonym)
@@ -333,6 +373,8 @@ class Anonymiser:
         """The hidden person an e-mail or web address names, if any."""
         folded = _fold(address)
         tokens = _TOKENS.findall(folded)
+        if self._needed.isdisjoint(tokens) and not any(g in folded for g in self._glued):
+            return None
         parts = [_TOKENS.findall(p) for p in re.split(r"[@/?#]", folded)]
         for index, forms in enumerate(self._words):
             for first, surname in forms:
@@ -642,7 +684,20 @@ def _fold(text: str) -> str:
 
 def _clean(text: str) -> str:
     """NFKC, without format characters (zero-width spaces, soft hyphens, bidi controls)."""
-    return unicodedata.normalize("NFKC", "".join(c for c in text if not _invisible(c)))
+    return unicodedata.normalize("NFKC", text.translate(_format_characters()))
+
+
+@functools.cache
+def _format_characters() -> dict[int, None]:
+    """The format characters (Unicode category Cf), for str.translate: they are in the
+    first two planes and among the tags of plane 14."""
+    planes = (range(0x20000), range(0xE0000, 0xE1000))
+    return {c: None for plane in planes for c in plane if unicodedata.category(chr(c)) == "Cf"}
+
+
+@functools.lru_cache(maxsize=65536)
+def _fold_word(word: str) -> str:
+    return _fold(word)
 
 
 def _invisible(char: str) -> bool:
@@ -658,10 +713,21 @@ def _normalised(text: str) -> tuple[str, list[int] | None, list[int] | None]:
     """The text as names are matched on (NFKC, no format characters, no combining marks
     left over), with, for each of its characters, the range of the original it comes from
     (None, None: the text is its own normalised copy)."""
-    if text.isascii() or (
-        unicodedata.is_normalized("NFKC", text) and not any(_invisible(c) for c in set(text))
-    ):
+    if text.isascii():
         return text, None, None
+    # Most texts only hold characters that normalise to one character each (no-break
+    # spaces, « ᵉ »): translated one for one, positions unchanged.
+    mapping: dict[int, str] = {}
+    for char in set(text):
+        if _invisible(char) or unicodedata.combining(char):
+            break
+        normal = unicodedata.normalize("NFKC", char)
+        if normal != char:
+            if len(normal) != 1 or unicodedata.combining(normal):
+                break
+            mapping[ord(char)] = normal
+    else:
+        return text.translate(mapping) if mapping else text, None, None
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
