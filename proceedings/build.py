@@ -121,11 +121,12 @@ def collect(
 def check(
     event_dir: Path, out: Path, diag: Diagnostics, templates: Path = TEMPLATES
 ) -> deposit.Report:
-    """The deposit report, written to ``out/bilan-depot.html``."""
+    """The deposit report, written to ``out/bilan-depot.html`` without the hidden names;
+    returned with the real paths, for the terminal (the editor looks for the files)."""
     collected = collect(event_dir, diag)
     vocabulary = load_vocabulary(templates, event_dir, diag)
     report = _report(event_dir, collected, diag, rules(vocabulary))
-    export.write_text(out / REPORT, render_report(report, templates))
+    export.write_text(out / REPORT, render_report(collected.privacy.report(report), templates))
     return report
 
 
@@ -262,7 +263,7 @@ def build(
             drawing.join()
     with clock("exports"):
         outputs += export.write_tags(tags, synthesis, out)
-        report = _report(event_dir, collected, diag, tags.rules)
+        report = collected.privacy.report(_report(event_dir, collected, diag, tags.rules))
         export.write_text(out / REPORT, render_report(report, templates))
         outputs.append(out / REPORT)
     # the messages an unchanged rebuild gives again, as the output files may show them
@@ -379,18 +380,14 @@ def _fiches(
 def _report(
     event_dir: Path, collected: Collected, diag: Diagnostics, keyword_rules: tuple[str, ...]
 ) -> deposit.Report:
-    """The deposit report, as published: without the hidden names."""
-    report: deposit.Report = collected.privacy.report(
-        deposit.report(
-            event_dir.as_posix(),
-            list(collected.found),
-            list(collected.notes),
-            collected.synthesis,
-            diag,
-            keyword_rules,
-        )
+    return deposit.report(
+        event_dir.as_posix(),
+        list(collected.found),
+        list(collected.notes),
+        collected.synthesis,
+        diag,
+        keyword_rules,
     )
-    return report
 
 
 def _docx_spec(synthesis: Synthesis, tags: Tags) -> DocxFinish:

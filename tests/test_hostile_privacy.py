@@ -302,6 +302,18 @@ def test_an_unchanged_rebuild_replays_messages_without_names(
     assert re.search("valade|hélène", folded(err)) is None
 
 
+def test_check_writes_its_report_without_names_and_shows_the_real_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    event = write_event(tmp_path, hidden=True)
+    out = tmp_path / "bilan"
+    assert main(["check", str(event), "--sortie", str(out)]) == 0
+    assert [p.name for p in out.iterdir() if p.name != ".verrou"] == ["bilan-depot.html"]
+    assert leaks(out) == []
+    # the terminal names the files as they are, for the editor to find them
+    assert "ouverture/notes-helene-valade.md" in capsys.readouterr().out
+
+
 # -- the replacement itself, spelling by spelling ---------------------------------------------
 
 VALADE = privacy.Anonymiser((privacy.Hidden(("Hélène VALADE",), "Intervenant·e 1"),))
