@@ -179,7 +179,8 @@ def build(
             vocabulary = load_vocabulary(templates, event_dir, diag)
             analyser = Analyser(vocabulary, cache, loader=nlp, jobs=jobs, progress=progress)
         with clock("étiquetage"):
-            tags = tag(synthesis, analyser)
+            # labels from the editor's files (thesaurus, rules) may name someone too
+            tags = collected.privacy.tags(tag(synthesis, analyser))
             selection = select(synthesis.sessions, tags, analyser)
         # analyses this build did not use go: texts changed, or analysed before a name
         # was hidden
@@ -200,6 +201,8 @@ def build(
     images = drawing.wait if drawing is not None else None
     with clock("rédaction"):
         editorial = read_editorial(event_dir, diag)
+        if editorial is not None:
+            editorial = collected.privacy.note(editorial)
         master = out / MASTER
         export.write_media(synthesis.notes, out)
         export.write_text(master, render(synthesis, tags, templates, selection, figures, editorial))

@@ -535,6 +535,8 @@ class Anonymiser:
             return tuple(self.walk(v, text, rules) for v in value)
         if isinstance(value, list):
             return [self.walk(v, text, rules) for v in value]
+        if isinstance(value, dict):
+            return {k: self.walk(v, text, rules) for k, v in value.items()}
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
             changes = {}
             for f in dataclasses.fields(value):
@@ -561,6 +563,16 @@ class Anonymiser:
             "status": keep,
         }
         return self.walk(report, self.message, rules)
+
+    def tags(self, tags: Any) -> Any:
+        """Keywords, themes and entities as published: their labels come from the notes
+        (already without the names) but also from the editor's files (thesaurus, rules)."""
+
+        def keep(value: Any) -> Any:
+            return value
+
+        rules: dict[str, Callable[[Any], Any]] = {"kind": keep, "sessions": keep, "notes": keep}
+        return self.walk(tags, self.text, rules)
 
     def _programme_text(self, value: str) -> str:
         """A programme text: reference calls ``[^id]`` follow their reference's id."""

@@ -189,6 +189,13 @@ def write_event(root: Path, hidden: bool) -> Path:
         (event / "ouverture" / "valade-copie.md").write_text(VALADE_NOTE, "utf-8")
         (event / "outils" / "compte-rendu.md").write_text(REPORT_NOTE, "utf-8")
         (event / "outils" / "pad.html").write_text(PAD, "utf-8")
+        # the editor's files name her too: the editorial, a keyword renamed after her
+        (event / "editorial.md").write_text(
+            "Merci à Hélène Valade pour son accueil.\n", encoding="utf-8"
+        )
+        (event / "mots-cles.yaml").write_text(
+            "renommer:\n  carnet de bord: carnet de bord d’Hélène Valade\n", encoding="utf-8"
+        )
     person = HIDDEN_PERSON + ("        anonyme: true\n" if hidden else "")
     programme = (
         TINY_PROGRAMME.replace(
@@ -270,10 +277,10 @@ def test_pseudonyms_are_consistent_and_the_rest_of_the_text_is_intact(hidden_bui
         and "Intervenant·e 4 a présenté la démarche du territoire, et Intervenant·e 5 a conclu"
         in master
     )
-    assert (
-        "intervenant·e"
-        not in master.lower().split("# annexes")[1].split("## index des personnes")[0]
-    )
+    # a pseudonym is no keyword of its own; a keyword the editor renamed after her is hidden
+    assert "- **intervenant·e**" not in master.lower()
+    assert "- **carnet de bord d’Intervenant·e 1** — " in master
+    assert "Merci à Intervenant·e 1 pour son accueil." in master  # the editorial
     tags = json.loads((hidden_build / "mots-cles.json").read_text(encoding="utf-8"))
     assert "ouverture/notes-intervenant-e-1.md" in tags["par_note"]
     assert "outils/intervenant-e-1.docx" in tags["par_note"]
