@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import time
 from collections.abc import Callable, Iterator
@@ -16,7 +17,7 @@ from .docx_finish import DocxFinish
 from .errors import Diagnostic, Diagnostics
 from .limits import PROGRAMME_FILE
 from .model import Note, Synthesis, Tags
-from .privacy import anonymise
+from .privacy import Anonymiser, anonymise, hides_anyone
 from .programme import load_programme
 from .progress import Progress
 from .readers import Found, discover, read_editorial, read_or_report
@@ -34,7 +35,7 @@ from .render import (
 from .selection import Selection, select
 from .store import NoteStore
 from .structure import assign
-from .tagging import Analyser, Cache, rules, tag
+from .tagging import Analyser, Cache, load_nlp, rules, tag
 from .typography import french, ordinal
 from .uptodate import TEMPLATES
 from .vocabulary import load_vocabulary
@@ -53,6 +54,8 @@ class Collected:
     found: tuple[Found, ...]
     notes: tuple[Note, ...]  # read, before empty notes and duplicates are left out
     synthesis: Synthesis
+    # hides names in what else is published (paths, messages, the deposit report)
+    privacy: Anonymiser = field(default_factory=lambda: Anonymiser(()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,17 +72,29 @@ class BuildResult:
 
 
 def collect(
-    event_dir: Path, diag: Diagnostics, jobs: int = 1, store: NoteStore | None = None
+    event_dir: Path,
+    diag: Diagnostics,
+    jobs: int = 1,
+    store: NoteStore | None = None,
+    nlp: Callable[[], Any] = load_nlp,
 ) -> Collected:
     """Programme and notes, read, screened and structured (what ``check`` reports on).
 
     With ``jobs`` > 1, files are read side by side (the documents pandoc reads are the slow
-    ones); messages keep the order of the files.
+    ones); messages keep the order of the files. ``nlp`` loads the French model, to find
+    the people named in the notes of an anonymous session (only called if there is one).
+
+    The note ``store`` keeps notes as read, names included: when anyone is hidden it is
+    not used and is emptied, so that the output folder holds no hidden name; otherwise
+    the entries of files that changed or went away are removed.
     """
     programme = event_dir / PROGRAMME_FILE
     event, warnings = load_programme(programme, programme.as_posix())
     diag.extend(warnings)
     found = discover(event_dir, diag)
+    if store is not None and hides_anyone(event):
+        store.purge()
+        store = None
 
     def read_one(f: Found) -> tuple[Note | None, Diagnostics]:
         local = Diagnostics()
@@ -98,20 +113,26 @@ def collect(
         if note is not None:
             read.append(note)
     # Names to hide are replaced before any other stage reads the notes.
-    event, read, _ = anonymise(event, read)
+    event, read, privacy = anonymise(event, read, ((f.rel, f.shown) for f in found), nlp)
+    if store is not None:
+        if privacy:  # a note's header hides someone
+            store.purge()
+        else:
+            store.sweep()
     kept = deposit.screen(read, diag)
     synthesis = Synthesis(event=event, sessions=assign(kept, event, diag))
-    return Collected(tuple(found), tuple(read), synthesis)
+    return Collected(tuple(found), tuple(read), synthesis, privacy)
 
 
 def check(
     event_dir: Path, out: Path, diag: Diagnostics, templates: Path = TEMPLATES
 ) -> deposit.Report:
-    """The deposit report, written to ``out/bilan-depot.html``."""
+    """The deposit report, written to ``out/bilan-depot.html`` without the hidden names;
+    returned with the real paths, for the terminal (the editor looks for the files)."""
     collected = collect(event_dir, diag)
     vocabulary = load_vocabulary(templates, event_dir, diag)
     report = _report(event_dir, collected, diag, rules(vocabulary))
-    export.write_text(out / REPORT, render_report(report, templates))
+    export.write_text(out / REPORT, render_report(collected.privacy.report(report), templates))
     return report
 
 
@@ -141,6 +162,8 @@ def build(
         return BuildResult(None, None, previous[0], clock.times, previous[1])
     progress = progress or Progress()
     cache = Cache(out / CACHE)
+    # the French model, loaded at most once in this process (anonymous sessions, analysis)
+    nlp: Callable[[], Any] = analyser.nlp if analyser is not None else functools.cache(load_nlp)
     vocabulary_diag = Diagnostics()
     early = analyser is None and jobs > 1 and cache.empty()
     if early:
@@ -154,16 +177,21 @@ def build(
 
     try:
         with clock("lecture"):
-            collected = collect(event_dir, diag, jobs, NoteStore(out / NOTES))
+            collected = collect(event_dir, diag, jobs, NoteStore(out / NOTES), nlp)
         diag.extend(vocabulary_diag)  # reported after the notes, as when read below
         synthesis = collected.synthesis
         event = synthesis.event
         if analyser is None:
             vocabulary = load_vocabulary(templates, event_dir, diag)
-            analyser = Analyser(vocabulary, cache, jobs=jobs, progress=progress)
+            analyser = Analyser(vocabulary, cache, loader=nlp, jobs=jobs, progress=progress)
         with clock("étiquetage"):
-            tags = tag(synthesis, analyser)
+            # labels from the editor's files (thesaurus, rules) may name someone too
+            tags = collected.privacy.tags(tag(synthesis, analyser))
             selection = select(synthesis.sessions, tags, analyser)
+        # analyses this build did not use go: texts changed, or analysed before a name
+        # was hidden
+        for used in {id(c): c for c in (cache, analyser.cache) if c is not None}.values():
+            used.sweep()
     finally:
         if early and analyser is not None:
             analyser.close()
@@ -179,6 +207,8 @@ def build(
     images = drawing.wait if drawing is not None else None
     with clock("rédaction"):
         editorial = read_editorial(event_dir, diag)
+        if editorial is not None:
+            editorial = collected.privacy.note(editorial)
         master = out / MASTER
         notes = [c.note for c in synthesis.notes]
         export.write_media([*notes, editorial] if editorial else notes, out)
@@ -243,10 +273,11 @@ def build(
             drawing.join()
     with clock("exports"):
         outputs += export.write_tags(tags, synthesis, out)
-        report = _report(event_dir, collected, diag, tags.rules)
+        report = collected.privacy.report(_report(event_dir, collected, diag, tags.rules))
         export.write_text(out / REPORT, render_report(report, templates))
         outputs.append(out / REPORT)
-    uptodate.remember(out, fingerprint, outputs, diag)
+    # the messages an unchanged rebuild gives again, as the output files may show them
+    uptodate.remember(out, fingerprint, outputs, collected.privacy.diagnostics(diag))
     return BuildResult(synthesis, report, tuple(outputs), clock.times)
 
 

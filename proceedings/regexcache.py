@@ -12,9 +12,12 @@ time, the program is read back and handed to the regular expression engine (``_s
 the compiler itself does at its last step. The engine checks every program it is given
 (``_validate`` in CPython's ``_sre.c``), and the cache key holds the pattern, its flags, the
 Python version and the engine's version, so a program is only used by the interpreter that
-compiled it. Anything unexpected (another Python, a damaged or unreadable file, a folder
-that cannot be written) falls back to the normal compiler, silently: the cache only ever
-saves time.
+compiled it. Each entry is also checked before it is used (:mod:`proceedings.cachefile`):
+it must be the entry of this key (two files swapped are refused), whole (its checksum: a
+program altered on disk could still pass the engine's checks and match differently), and of
+the expected types. Anything unexpected (another Python, a damaged, swapped or unreadable
+file, a folder where a file should be, a folder that cannot be written) falls back to the
+normal compiler, silently: the cache only ever saves time.
 """
 
 from __future__ import annotations
@@ -22,18 +25,19 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import importlib
-import json
 import os
 import re
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from . import cachefile
+
 SLOW = 0.02  # seconds: faster patterns are not worth a file
+LIMIT = 64 * 1024 * 1024  # bytes: a larger entry is not read
 _LOCK = threading.Lock()
 
 
@@ -120,23 +124,32 @@ def _from_program(pattern: str, program: dict[str, Any], sre: Any) -> re.Pattern
     return compiled
 
 
+SCHEMA = "regex-2"  # the format of an entry (proceedings.cachefile)
+Program = tuple[int, int, dict[str, int], list[str | None], list[int]]
+
+
 def _load(folder: Path, key: str, pattern: str, sre: Any) -> re.Pattern[str] | None:
+    """The pattern compiled from its entry, if the entry is the one for ``key``, whole, of
+    the expected types, and accepted by the engine; else None."""
+    data = cachefile.read(folder / f"{key}.json", SCHEMA, key, LIMIT)
+    if data is None:
+        return None
     try:
-        program = json.loads((folder / f"{key}.json").read_text(encoding="utf-8"))
+        flags, groups, groupindex, indexgroup, code = cachefile.decode(Program, data)
+        program = {
+            "flags": flags,
+            "groups": groups,
+            "groupindex": groupindex,
+            "indexgroup": indexgroup,
+            "code": code,
+        }
         compiled = _from_program(pattern, program, sre)
-    except (OSError, ValueError, TypeError, KeyError, RuntimeError, OverflowError):
+    except (ValueError, TypeError, KeyError, RuntimeError, OverflowError, MemoryError):
         return None
     return compiled if compiled.pattern == pattern else None
 
 
 def _store(folder: Path, key: str, program: dict[str, Any]) -> None:
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=folder, suffix=".tmp", delete=False
-        ) as tmp:
-            json.dump(program, tmp, separators=(",", ":"))
-        os.replace(tmp.name, folder / f"{key}.json")
-    except OSError:
-        with contextlib.suppress(OSError, UnboundLocalError):
-            os.unlink(tmp.name)
+    """Keep a compiled program; a folder that cannot be written only costs time."""
+    fields = ("flags", "groups", "groupindex", "indexgroup", "code")
+    cachefile.write(folder / f"{key}.json", SCHEMA, key, [program[f] for f in fields])

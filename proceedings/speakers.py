@@ -26,9 +26,11 @@ from rapidfuzz import fuzz, process
 from .model import Event, Person, Speaker
 
 _UPPER = "A-ZÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸÆŒ"
+UPPER = _UPPER  # capital letters of French names, for character classes
 _WORD = rf"[{_UPPER}][\w’'-]*"
 _INITIAL = rf"[{_UPPER}]\.(?:-[{_UPPER}]\.)?"
 _PARTICLE = r"(?:de|du|des|d’|d'|le|la|van|von|di|da|ben|el|al)"
+PARTICLE = _PARTICLE  # the small words inside surnames ("de", "van")
 CIVILITY = r"(?:M\.|MM\.|Mme|Mmes|Mlle|Monsieur|Madame|Mademoiselle|Dr|Pr|Me)"
 _NAME = re.compile(
     rf"^(?:{CIVILITY}\s+)?(?:{_INITIAL}\s*|{_WORD}\s+)(?:{_PARTICLE}\s*)?{_WORD}"
@@ -127,6 +129,11 @@ def is_name(text: str) -> bool:
     if not text or text.split()[0].lower().strip(".") in _NOT_NAMES:
         return False
     return bool(_NAME.match(text) or _CIVIL_NAME.match(text))
+
+
+def common_word(word: str) -> bool:
+    """A capitalised word that opens a line without being a name (« Atelier », « Bilan »)."""
+    return word.strip().lower().strip(".") in _NOT_NAMES
 
 
 def is_role(text: str) -> bool:
@@ -309,18 +316,41 @@ def _people(event: Event) -> Iterable[Person]:
             yield from focus.intervenants
 
 
+def name_parts(name: str) -> tuple[str, str]:
+    """A name's first names and surname, as written: the surname is the words written in
+    capitals (« Hélène VALADE », « VALADE Hélène »), else the last word. One word is a
+    surname without first names. The one rule for "ways to write a name", shared by the
+    resolution of speakers and by anonymous publication."""
+    words = name.split()
+    if len(words) < 2:
+        return "", name.strip()
+    capitals = [w for w in words if w.isupper() and len(w) > 1]
+    surname = capitals if capitals and len(capitals) < len(words) else words[-1:]
+    first = [w for w in words if w not in surname]
+    return " ".join(first), " ".join(surname)
+
+
+def name_forms(name: str) -> list[str]:
+    """The ways minutes write a person's name, as written: full, reversed, initial and
+    surname (« H. Valade », « J.-F. Roux »), surname alone. The first name alone is not one
+    of them: notes use it for other people too."""
+    first, surname = name_parts(name)
+    forms = [name.strip()]
+    if first:
+        forms += [f"{surname} {first}", f"{first[:1]}. {surname}"]
+        if "-" in first.split()[0]:  # Jean-François -> J.-F.
+            forms.append("-".join(f"{p[:1]}." for p in first.split()[0].split("-")) + f" {surname}")
+        forms.append(surname)
+    return forms
+
+
 def _keys(person: Person) -> set[str]:
     """Every way a note may write this person: full, reversed, surname, initial + surname."""
-    full = fold(person.nom)
-    words = full.split()
-    keys = {full, *(fold(a) for a in person.alias)}
-    if len(words) >= 2:
-        # The surname is what the programme writes in capitals, else the last word(s).
-        caps = [w for w in re.split(r"\s+", person.nom) if w.isupper() and len(w) > 1]
-        surname = fold(" ".join(caps)) if caps else words[-1]
-        first = full[: len(full) - len(surname)].strip() if full.endswith(surname) else words[0]
-        keys |= {surname, f"{surname} {first}", f"{first[:1]} {surname}"}
-        if "-" in person.nom.split()[0]:  # Jean-François -> J.-F. / JF
-            initials = "".join(p[:1] for p in first.split())
-            keys |= {f"{initials} {surname}", f"{' '.join(initials)} {surname}"}
+    keys = {fold(a) for a in person.alias}
+    for form in name_forms(person.nom):
+        keys.add(fold(form))
+    first, surname = name_parts(person.nom)
+    if first and "-" in first.split()[0]:  # J.-F. Roux is also written JF Roux
+        initials = "".join(p[:1] for p in fold(first.split()[0]).split())
+        keys.add(f"{initials} {fold(surname)}")
     return {k for k in keys if k}

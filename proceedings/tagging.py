@@ -29,15 +29,14 @@ import math
 import multiprocessing
 import os
 import re
-import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import regexcache
+from . import cachefile, regexcache
 from .model import (
     Acronym,
     Analysis,
@@ -58,7 +57,8 @@ from .vocabulary import Vocabulary, norm
 from .workers import stopped_on_interrupt
 
 MODEL = "fr_core_news_sm"
-ANALYSIS_VERSION = "1"  # change it when the analysis changes: cached analyses are redone
+ANALYSIS_VERSION = "2"  # change it when the analysis changes: cached analyses are redone
+CACHE_SCHEMA = "analyse-2"  # the format of an analysis on disk (proceedings.cachefile)
 
 TF_EXPONENT = 0.75
 TITLE_BOOST = 2.0
@@ -90,7 +90,7 @@ discussion débat réponse rapporteur rapporteuse animateur animatrice session p
 restitution déroulé programme mise compte condition situation fonction enseignement
 suggestion contribution phrase lundi mardi mercredi jeudi vendredi samedi dimanche fil
 route perspective micro note slide support pause déjeuner café accueil badge organisateur
-cliente client consultant merci bonjour applaudissement rencontre édition
+cliente client consultant merci bonjour applaudissement rencontre édition intervenant·e
 """.split()
 )
 _APOSTROPHES = str.maketrans(
@@ -503,11 +503,15 @@ def merge_analyses(parts: list[tuple[int, Text, Analysis]], length: int) -> Anal
 
 
 class Cache:
-    """Analyses on disk, one JSON file per text, named by a hash of everything that decides
-    the analysis. A missing or damaged file is simply computed again."""
+    """Analyses on disk, one file per text, named by a hash of everything that decides the
+    analysis. Each entry is checked on reading (:mod:`proceedings.cachefile`: its key, its
+    checksum, its types): a missing, damaged or foreign entry is simply computed again, and
+    a write the disk refuses is skipped. The entries a build did not use are removed at its
+    end (:meth:`sweep`): analyses of texts that changed, or made before a name was hidden."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self.used: set[str] = set()  # keys read or written since this object was made
 
     def key(self, text: Text, model: str, vocabulary: str) -> str:
         h = hashlib.sha256()
@@ -519,51 +523,28 @@ class Cache:
     def empty(self) -> bool:
         """No analysis kept yet (a first build)."""
         try:
-            return next(self.folder.glob("*.json"), None) is None
+            return not any(cachefile.ENTRY.match(n) for n in os.listdir(self.folder))
         except OSError:
             return True
 
     def get(self, key: str) -> Analysis | None:
-        path = self.folder / f"{key}.json"
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            return _analysis_from(data)
-        except (OSError, ValueError, KeyError, TypeError):
+        data = cachefile.read(self.folder / f"{key}.json", CACHE_SCHEMA, key)
+        if data is None:
             return None
+        try:
+            analysis: Analysis = cachefile.decode(Analysis, data)
+        except cachefile.Invalid:
+            return None
+        self.used.add(key)
+        return analysis
 
     def put(self, key: str, analysis: Analysis) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=self.folder)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(_analysis_dict(analysis), handle, ensure_ascii=False)
-        os.replace(name, self.folder / f"{key}.json")
+        self.used.add(key)
+        cachefile.write(self.folder / f"{key}.json", CACHE_SCHEMA, key, cachefile.encode(analysis))
 
-
-def _analysis_dict(analysis: Analysis) -> dict[str, Any]:
-    """As ``dataclasses.asdict``, without its deep copies (three times faster here)."""
-
-    def rows(items: tuple[Any, ...]) -> list[dict[str, Any]]:
-        return [{f.name: getattr(item, f.name) for f in fields(item)} for item in items]
-
-    return {
-        "tokens": analysis.tokens,
-        "phrases": rows(analysis.phrases),
-        "themes": rows(analysis.themes),
-        "mentions": rows(analysis.mentions),
-        "acronyms": rows(analysis.acronyms),
-        "capitals": list(analysis.capitals),
-    }
-
-
-def _analysis_from(data: dict[str, Any]) -> Analysis:
-    return Analysis(
-        tokens=int(data["tokens"]),
-        phrases=tuple(Phrase(**p) for p in data["phrases"]),
-        themes=tuple(ThemeHit(**t) for t in data["themes"]),
-        mentions=tuple(Mention(**m) for m in data["mentions"]),
-        acronyms=tuple(Acronym(**a) for a in data["acronyms"]),
-        capitals=tuple(data["capitals"]),
-    )
+    def sweep(self) -> None:
+        """Remove the entries this build did not use."""
+        cachefile.sweep(self.folder, self.used)
 
 
 @dataclass(slots=True)

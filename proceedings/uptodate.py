@@ -4,14 +4,13 @@ last build's. Kept light (no heavy import) so that an unchanged rebuild answers 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import stat
-import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
-from . import __version__
-from .errors import Diagnostic, Diagnostics, Severity, SourceError
+from . import __version__, cachefile
+from .errors import Diagnostic, Severity, SourceError
 from .limits import EVENT_FILES, MAX_DEPTH, MAX_FILES, MAX_NOTE, NOTE_SUFFIXES
 from .safeio import read_input
 
@@ -97,37 +96,48 @@ def _digest(path: Path, rel: str, root: Path, event: bool) -> bytes:
     return f"{stat.S_IFMT(info.st_mode)}:{info.st_size}:{info.st_mtime_ns}".encode()
 
 
+SCHEMA = "empreinte-2"  # the format of the file (proceedings.cachefile)
+LIMIT = 64 * 1024 * 1024  # bytes: a larger file is not read (the build is made again)
+Remembered = tuple[list[str], list[tuple[str, str, str | None, int | None]]]
+
+
 def unchanged(
     out: Path, fingerprint: str
 ) -> tuple[tuple[Path, ...], tuple[Diagnostic, ...]] | None:
-    try:
-        data = json.loads((out / FINGERPRINT).read_text(encoding="utf-8"))
-        if data["empreinte"] != fingerprint:
-            return None
-        outputs = tuple(out / name for name in data["sorties"])
-        replayed = tuple(
-            Diagnostic(Severity(d["gravite"]), d["message"], d["chemin"], d["ligne"])
-            for d in data["messages"]
-        )
-    except (OSError, ValueError, KeyError, TypeError):
+    """The last build's outputs and messages, when it read exactly what this one would and
+    its outputs are all there; else None (a file damaged, foreign or of another build means
+    "build again", never another result)."""
+    data = cachefile.read(out / FINGERPRINT, SCHEMA, fingerprint, LIMIT)
+    if data is None:
         return None
+    try:
+        names, messages = cachefile.decode(Remembered, data)
+        replayed = tuple(
+            Diagnostic(Severity(severity), message, path, line)
+            for severity, message, path, line in messages
+        )
+    except ValueError:  # cachefile.Invalid, or an unknown severity
+        return None
+    if any(_outside(name) for name in names):
+        return None
+    outputs = tuple(out / name for name in names)
     if not all(p.exists() for p in outputs):
         return None
     return outputs, replayed
 
 
-def remember(out: Path, fingerprint: str, outputs: list[Path], diag: Diagnostics) -> None:
-    data = {
-        "empreinte": fingerprint,
-        "sorties": [p.relative_to(out).as_posix() for p in outputs],
-        "messages": [
-            {"gravite": d.severity.value, "message": d.message, "chemin": d.path, "ligne": d.line}
-            for d in diag
-        ],
-    }
-    target = out / FINGERPRINT
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=target.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, ensure_ascii=False, indent=1)
-    os.replace(name, target)
+def _outside(name: str) -> bool:
+    """An output name that is not a plain relative path inside the output folder."""
+    parts = name.split("/")
+    return not name or name.startswith("/") or any(p in ("", ".", "..") for p in parts)
+
+
+def remember(out: Path, fingerprint: str, outputs: list[Path], diag: Iterable[Diagnostic]) -> None:
+    """Keep what an unchanged rebuild gives again: the outputs and the messages (as the
+    output files may show them: names already hidden). A write the disk refuses is skipped:
+    the next build is simply made again."""
+    data = [
+        [p.relative_to(out).as_posix() for p in outputs],
+        [[d.severity.value, d.message, d.path, d.line] for d in diag],
+    ]
+    cachefile.write(out / FINGERPRINT, SCHEMA, fingerprint, data)
