@@ -181,6 +181,12 @@ def build(
         diag.extend(vocabulary_diag)  # reported after the notes, as when read below
         synthesis = collected.synthesis
         event = synthesis.event
+        for path in uptodate.retire(out, collected.privacy.digest()):
+            diag.warning(
+                "retiré : fait avant un changement des personnes publiées sans leur nom, il "
+                "pourrait en nommer une (reconstruisez-le)",
+                path,
+            )
         if analyser is None:
             vocabulary = load_vocabulary(templates, event_dir, diag)
             analyser = Analyser(vocabulary, cache, loader=nlp, jobs=jobs, progress=progress)

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 import os
 import re
 import unicodedata
@@ -283,6 +284,19 @@ class Anonymiser:
 
     def __bool__(self) -> bool:
         return bool(self.hidden)
+
+    def digest(self) -> str:
+        """What changes when someone else is hidden ("" when nobody is): a digest, so that
+        the output folder keeps no name of it."""
+        if not self.hidden:
+            return ""
+        h = hashlib.sha256(b"proceedings-anonymat")
+        for person in sorted(self.hidden, key=lambda p: (p.pseudonym, p.names)):
+            h.update(
+                "\0".join((person.pseudonym, *sorted(_fold(n) for n in person.names))).encode()
+            )
+            h.update(b"\1")
+        return h.hexdigest()
 
     # -- texts
 

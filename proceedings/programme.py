@@ -215,8 +215,7 @@ def load_programme(path: Path, shown: str | None = None) -> tuple[Event, list[Di
     try:
         raw = safeio.read_input(path, shown, MAX_PROGRAMME_BYTES, "fichier de programme")
     except SourceError as exc:
-        # (a programme that cannot be read stops the build: it is not "ignoré")
-        message = exc.message.removesuffix(", ignoré")
+        message = exc.message  # (it stops the build: not "ignoré" as a note would be)
         if not os.path.lexists(path):
             message = "fichier de programme introuvable"
         raise ProgrammeError(shown, [Diagnostic(Severity.ERROR, message, shown)]) from None

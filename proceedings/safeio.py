@@ -27,7 +27,7 @@ import shutil
 import stat
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from .errors import SourceError
@@ -205,8 +205,8 @@ def sweep_temporaries(folder: Path) -> list[Path]:
 @contextmanager
 def private_temporaries(out: Path) -> Iterator[Path]:
     """Within the block, temporary files (Python's ``tempfile``, and the programs started,
-    through ``TMPDIR``) go to the output folder's :data:`TEMPORARY_FOLDER`, where the next
-    build finds and removes those of a build that was killed."""
+    through ``TMPDIR``) go to the output folder's :data:`TEMPORARY_FOLDER`, removed at the
+    end; the next build removes those of a build that was killed."""
     folder = out / TEMPORARY_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     before_dir, before_env = tempfile.tempdir, os.environ.get("TMPDIR")
@@ -220,6 +220,9 @@ def private_temporaries(out: Path) -> Iterator[Path]:
             os.environ.pop("TMPDIR", None)
         else:
             os.environ["TMPDIR"] = before_env
+        shutil.rmtree(folder, ignore_errors=True)  # nothing in it outlives the build
+        with suppress(OSError):
+            folder.parent.rmdir()  # ".travail", when the build put nothing else there
 
 
 # Other temporary files: mkstemp's ("." + 8 characters + ".tmp", or ".<target>.<8

@@ -141,3 +141,50 @@ def remember(out: Path, fingerprint: str, outputs: list[Path], diag: Iterable[Di
         [[d.severity.value, d.message, d.path, d.line] for d in diag],
     ]
     cachefile.write(out / FINGERPRINT, SCHEMA, fingerprint, data)
+
+
+# Who was hidden when the documents of the output folder were made (a digest, no name).
+SECRECY = ".cache/anonymat.json"
+SECRECY_SCHEMA = "anonymat-1"
+# What builds write in an output folder (documents, exports, report, intermediate files).
+PRODUCTS = (
+    "synthese.md",
+    "synthese.docx",
+    "synthese.pdf",
+    "synthese.html",
+    "mots-cles.json",
+    "mots-cles.csv",
+    "bilan-depot.html",
+    ".synthese.typ",
+)
+PRODUCT_FOLDERS = ("fiches", ".travail")
+
+
+def retire(out: Path, secrecy: str) -> list[Path]:
+    """When the people published without their name are not those of the last build, the
+    documents an earlier build left in the output folder may hold a name now hidden, and
+    this build may not write them all again (``--formats``): they are removed. Returns the
+    documents removed (intermediate files are removed without being listed)."""
+    previous = cachefile.read(out / SECRECY, SECRECY_SCHEMA, "anonymat")
+    if previous == secrecy or (previous is None and not secrecy):
+        if previous is None:
+            cachefile.write(out / SECRECY, SECRECY_SCHEMA, "anonymat", secrecy)
+        return []
+    removed: list[Path] = []
+    for name in PRODUCTS:
+        path = out / name
+        if path.is_file() and not path.is_symlink():
+            path.unlink()
+            if not name.startswith("."):
+                removed.append(path)
+    for name in PRODUCT_FOLDERS:
+        folder = out / name
+        if not folder.is_dir() or folder.is_symlink():
+            continue
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and not path.is_symlink() and "temporaire" not in path.parts:
+                path.unlink()
+                if name == "fiches":
+                    removed.append(path)
+    cachefile.write(out / SECRECY, SECRECY_SCHEMA, "anonymat", secrecy)
+    return removed

@@ -106,8 +106,7 @@ def _load(path: Path, diag: Diagnostics) -> tuple[dict[str, Any] | None, bytes, 
     try:
         raw = safeio.read_input(path, str(path), MAX_FILE_BYTES)
     except SourceError as exc:
-        ignored = "" if exc.message.endswith("ignoré") else ", fichier ignoré"
-        diag.error(f"{exc.message}{ignored}", exc.path, exc.line)
+        diag.error(f"{exc.message}, fichier ignoré", exc.path, exc.line)
         return None, b"", _Source(path)
     try:
         text = raw.decode("utf-8-sig")

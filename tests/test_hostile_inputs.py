@@ -430,7 +430,7 @@ def test_a_build_killed_before_a_document_is_replaced_leaves_it_whole(
     assert left, "the kill happened after a temporary file was written"
     assert cli(*args).returncode == 0
     assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
-    assert not list((out / ".travail" / "temporaire").iterdir())
+    assert not (out / ".travail" / "temporaire").exists()
     assert (out / document).read_bytes() != previous[document]
 
 

@@ -37,7 +37,8 @@ from proceedings.cli import main
 from proceedings.errors import Diagnostics
 from proceedings.model import Block, Event, FrontMatter, Note, Span
 from proceedings.programme import load_programme
-from proceedings.tagging import load_nlp
+from proceedings.store import SCHEMA as NOTE_SCHEMA
+from proceedings.tagging import CACHE_SCHEMA, load_nlp
 
 from .conftest import TINY_PROGRAMME, write_tiny_event
 
@@ -485,13 +486,13 @@ def swap_two_analyses(out: Path) -> None:
 def list_where_an_object_is_expected(out: Path) -> None:
     """Whole entries, with their right key and checksum, but of the wrong types."""
     for path in entries(out / ".cache" / "analyses"):
-        content = cachefile.read(path, "analyse-2", path.stem)
+        content = cachefile.read(path, CACHE_SCHEMA, path.stem)
         content["phrases"] = [list(p.values()) for p in content["phrases"]]
-        cachefile.write(path, "analyse-2", path.stem, content)
+        cachefile.write(path, CACHE_SCHEMA, path.stem, content)
     (note,) = entries(out / ".cache" / "notes")
-    content = cachefile.read(note, "note-2", note.stem)
+    content = cachefile.read(note, NOTE_SCHEMA, note.stem)
     content["note"]["blocks"] = {"0": content["note"]["blocks"]}
-    cachefile.write(note, "note-2", note.stem, content)
+    cachefile.write(note, NOTE_SCHEMA, note.stem, content)
 
 
 def folders_and_fifos_named_like_entries(out: Path) -> None:
@@ -559,9 +560,9 @@ def test_the_analyses_are_really_recomputed_over_a_wrong_entry(
     shutil.copytree(reference, out)
     copy_analysis_under_another_key(out)
     _, b = entries(out / ".cache" / "analyses")[:2]
-    assert cachefile.read(b, "analyse-2", b.stem) is None  # the copy is refused
+    assert cachefile.read(b, CACHE_SCHEMA, b.stem) is None  # the copy is refused
     build(event, out, ("html",), Diagnostics(), force=True)
-    assert cachefile.read(b, "analyse-2", b.stem) is not None  # and written again
+    assert cachefile.read(b, CACHE_SCHEMA, b.stem) is not None  # and written again
 
 
 @pytest.mark.parametrize(
@@ -689,3 +690,43 @@ def test_a_swapped_or_altered_regex_entry_is_compiled_again(
     with regexcache.cached(tmp_path):
         re.purge()
         assert behaviour([re.compile(p) for p in patterns]) == expected
+
+
+def test_documents_made_before_someone_was_hidden_are_retired(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Built in every format while Alice Martin was named, then built again as HTML only
+    once she is hidden: the PDF, the DOCX and the fiches of the first build named her and
+    are not made again, so they are removed (and said to be); nothing left names her."""
+    event = write_tiny_event(tmp_path / "ev")
+    notes = event / "ouverture" / "notes.md"
+    notes.write_text(
+        notes.read_text(encoding="utf-8") + "\nAlice MARTIN : « Merci à toutes et à tous. »\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "sortie"
+    assert main(["build", str(event), "--sortie", str(out)]) == 0
+    assert "martin" in every_text(out)["synthese.pdf"]
+    programme = event / "programme.yaml"
+    programme.write_text(
+        programme.read_text(encoding="utf-8").replace(
+            "        role: Présidente\n", "        role: Présidente\n        anonyme: true\n"
+        ),
+        encoding="utf-8",
+    )
+    capsys.readouterr()
+    assert main(["build", str(event), "--sortie", str(out), "--formats", "html"]) == 0
+    err = capsys.readouterr().err
+    for name in ("synthese.docx", "synthese.pdf", "fiches/01-ouverture.pdf"):
+        assert not (out / name).exists()
+        assert (
+            f"{out / name}: avertissement : retiré : fait avant un changement des personnes "
+            "publiées sans leur nom, il pourrait en nommer une (reconstruisez-le)" in err
+        )
+    texts = every_text(out)
+    assert "presidente" in texts["synthese.html"]
+    assert not [name for name, text in texts.items() if re.search(r"martin", text)]
+    # built again with the same people hidden: nothing more is removed
+    assert main(["build", str(event), "--sortie", str(out), "--forcer"]) == 0
+    assert "retiré" not in capsys.readouterr().err
+    assert (out / "synthese.pdf").exists()

@@ -301,12 +301,12 @@ def test_named_pipe_in_place_of_a_yaml_file_is_refused_never_waited_on(
     shown = f"{event.as_posix()}/{name}"
     if name == "programme.yaml":
         expected = (
-            f"{shown}: un tube nommé (FIFO) et non un fichier de programme ordinaire",
+            f"{shown}: un tube nommé (FIFO), pas un fichier de programme ordinaire",
             f"{shown} : programme invalide, rien n’a été produit.",
         )
         assert tuple(err.splitlines()) == expected, (opened, err)
     else:
-        expected_line = f"{shown}: un tube nommé (FIFO) et non un fichier ordinaire, ignoré"
+        expected_line = f"{shown}: un tube nommé (FIFO), pas un fichier ordinaire, fichier ignoré"
         assert expected_line in err.splitlines(), (opened, err)
         assert "Bilan écrit dans" in out
     assert proc.returncode == 1
