@@ -31,6 +31,7 @@ from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 from .errors import ConvertError
 from .model import Synthesis, Tags, Turn
+from .safeio import system_message
 
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
@@ -111,7 +112,8 @@ class Drawing:
             _save_all(made, out)
             self._written.value = 1
         except Exception as exc:  # told by wait(), in the build's process
-            self._error.value = str(exc).encode("utf-8")[:999]
+            reason = system_message(exc) if isinstance(exc, OSError) else str(exc)
+            self._error.value = reason.encode("utf-8")[:999]
         finally:
             self._ready.set()
 

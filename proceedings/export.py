@@ -28,7 +28,7 @@ from .docx_finish import DocxFinish, finish
 from .errors import ConvertError
 from .model import Event, Note, Synthesis, Tags
 from .render import media_path
-from .safeio import temporary_beside
+from .safeio import system_message, temporary_beside
 from .uptodate import PDF_UA
 
 PANDOC_READER = "markdown-smart"  # typography is done by the pipeline, in French
@@ -103,7 +103,8 @@ def pandoc(args: list[str], when: dt.datetime) -> None:
         if done.returncode == HEAP_EXHAUSTED:
             done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     except OSError as exc:
-        raise ConvertError(f"pandoc n’a pas pu être lancé ({exc.strerror})", command) from None
+        reason = system_message(exc)
+        raise ConvertError(f"pandoc n’a pas pu être lancé ({reason})", command) from None
     if done.returncode != 0:
         raise ConvertError(
             "la conversion par pandoc a échoué", command, done.returncode, done.stderr
@@ -225,7 +226,7 @@ def to_pdf(
             ) from None
         except OSError as exc:
             raise ConvertError(
-                f"la composition du PDF n’a pas pu être lancée ({exc.strerror})",
+                f"la composition du PDF n’a pas pu être lancée ({system_message(exc)})",
                 ["typst", "compile", str(source)],
             ) from None
 

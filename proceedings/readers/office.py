@@ -25,7 +25,7 @@ from xml.etree import ElementTree
 
 from ..errors import Diagnostics, SourceError
 from ..model import FrontMatter, Note, NoteStatus
-from ..safeio import MIB, size_text
+from ..safeio import MIB, size_text, system_message
 from . import pandoc_ast
 from .decode import decode, encoding_conversion
 
@@ -147,7 +147,7 @@ def convert_with_libreoffice(soffice: str, data: bytes, suffix: str, shown: str)
             ) from None
         except OSError as exc:
             raise SourceError(
-                f"LibreOffice n’a pas pu être lancé ({exc.strerror})", shown
+                f"LibreOffice n’a pas pu être lancé ({system_message(exc)})", shown
             ) from None
         converted = Path(tmp) / "source.docx"
         if not converted.exists():
