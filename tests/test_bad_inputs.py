@@ -26,12 +26,35 @@ CORPUS = Path(__file__).parent / "corpus"
 
 EXPECTED = [
     "ouverture/binaire.txt: fichier binaire (octets nuls), pas un texte, fichier ignoré",
+    # hostile: an alias bomb in a note header (nine levels, 387 million items)
+    "ouverture/bombe-yaml.md:7: en-tête YAML invalide : alias YAML trop développé (plus de "
+    "100 000 éléments une fois les alias remplacés), fichier ignoré",
     "ouverture/docx-incomplet.docx: document Word (.docx) incomplet : la partie "
     "« word/document.xml » manque, fichier ignoré",
     "ouverture/en-tete-casse.md:3: en-tête YAML invalide : crochet « [ » non fermé "
     "(colonne 14), fichier ignoré",
     "ouverture/horodatage-faux.vtt:6: horodatage « 00:00:61.000 » invalide (attendu "
     "HH:MM:SS.mmm), fichier ignoré",
+    # hostile: active content, files from outside, network, a truncated image: each image
+    # left out with its reason, never fetched, never read; the text of the page is kept
+    "ouverture/image-active.html: avertissement : image « data:text/html,%3Cscript%3E"
+    "alert(1)%3C/script%3E » non reprise : format HTML non pris en charge (formats : PNG, "
+    "JPEG, GIF)",
+    "ouverture/image-distante.html: avertissement : image « http://exemple.invalid/photo.png"
+    " » non reprise : image distante, jamais téléchargée (placez le fichier dans le dossier "
+    "de la note)",
+    "ouverture/image-distante.html: avertissement : image « https://exemple.invalid/a.png » "
+    "non reprise : image distante, jamais téléchargée (placez le fichier dans le dossier de "
+    "la note)",
+    "ouverture/image-hors-dossier.html: avertissement : image « /etc/passwd » non reprise : "
+    "chemin absolu refusé (indiquez un chemin relatif à la note)",
+    "ouverture/image-hors-dossier.html: avertissement : image « ../../../../secret.png » non "
+    "reprise : fichier hors du dossier de l’événement",
+    "ouverture/image-hors-dossier.html: avertissement : image « file:///etc/hostname » non "
+    "reprise : chemin absolu refusé (indiquez un chemin relatif à la note)",
+    "ouverture/png-tronque.html: avertissement : image « data:image/png;base64,iVBORw0KGgoA"
+    "AAANSUhEUgAAAAEA… » non reprise : contenu qui n’est pas une image lisible (formats : "
+    "PNG, JPEG, GIF)",
     "ouverture/tronque.vtt:6: horodatage « 00:00:0 » invalide (attendu HH:MM:SS.mmm), "
     "fichier ignoré",
     "ouverture/zip-pas-docx.docx: document Word (.docx) incomplet : la partie "
@@ -51,6 +74,9 @@ def test_each_bad_file_gives_its_message_and_the_others_are_read(tmp_path: Path)
     prefix = event.as_posix() + "/"
     assert [str(d).replace(prefix, "") for d in diag] == EXPECTED
     read = {n.note.path: n.note for n in synthesis.notes}
+    for page in ("image-active", "image-distante", "image-hors-dossier", "png-tronque"):
+        note = read[f"ouverture/{page}.html"]
+        assert note.blocks and not note.media and not any(b.kind == "image" for b in note.blocks)
     # text not in UTF-8: read as Windows-1252 and said so
     latin = read["ouverture/pas-utf8.md"]
     assert latin.blocks[0].text == "Une note en café crème, « pas en UTF-8 »."

@@ -189,6 +189,23 @@ def test_the_up_to_date_check_sees_what_changes_the_documents(
     assert digest() != second
 
 
+def within_cpu_seconds(seconds: int, script: str) -> subprocess.CompletedProcess[str]:
+    """``script`` run by Python in a child allowed ``seconds`` of CPU time (SIGXCPU beyond):
+    CPU time, not the clock, so that the machine's load does not change the verdict."""
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds))
+
+    return subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        preexec_fn=limit,
+        check=False,
+    )
+
+
 ADVERSARIAL = {
     "lettres": "a" * 300_000,  # the e-mail pattern tried every start: quadratic
     "espaces": "a" + " " * 300_000 + "b",  # the space-run patterns, likewise
@@ -217,17 +234,7 @@ def test_long_words_cost_linear_time(kind: str, tmp_path: Path) -> None:
         "print('fini')\n"
     )
 
-    def limit() -> None:
-        resource.setrlimit(resource.RLIMIT_CPU, (60, 60))
-
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        preexec_fn=limit,
-        check=False,
-    )
+    done = within_cpu_seconds(60, script)
     assert done.returncode == 0 and done.stdout.strip() == "fini", (
         f"{kind} : code {done.returncode} (−{signal.SIGXCPU} : plus de 60 s de calcul) "
         f"{done.stderr[-500:]}"
@@ -258,17 +265,7 @@ def test_a_transcript_without_punctuation_is_read_in_linear_time(tmp_path: Path)
         "print(len(note.blocks), max(b.words for b in note.blocks))\n"
     )
 
-    def limit() -> None:
-        resource.setrlimit(resource.RLIMIT_CPU, (60, 60))
-
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        preexec_fn=limit,
-        check=False,
-    )
+    done = within_cpu_seconds(60, script)
     assert done.returncode == 0, done.stderr[-500:]
     paragraphs, longest = (int(x) for x in done.stdout.split())
     assert paragraphs >= 100_000 // 602 and longest <= 602
