@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import resource
+import shutil
 import signal
 import socket
 import subprocess
@@ -397,42 +398,56 @@ def _whole(path: Path) -> None:
         assert path.read_bytes().rstrip().endswith(b"</html>")
 
 
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """An event built once (DOCX, PDF, HTML), for the tests below to copy."""
+    root = tmp_path_factory.mktemp("construit")
+    event = write_tiny_event(root / "ev")
+    out = root / "sortie"
+    done = cli("build", str(event), "--sortie", str(out), "--formats", "docx,pdf,html")
+    assert done.returncode == 0, done.stderr
+    return event, out
+
+
 @pytest.fixture
-def built_then_changed(tmp_path: Path) -> tuple[Path, Path, dict[str, bytes]]:
-    """An event built once (DOCX, PDF, HTML), then one of its notes changed."""
-    event = write_tiny_event(tmp_path / "ev")
-    out = tmp_path / "sortie"
-    assert (
-        cli("build", str(event), "--sortie", str(out), "--formats", "docx,pdf,html").returncode == 0
-    )
+def built_then_changed(
+    built_once: tuple[Path, Path], tmp_path: Path
+) -> tuple[Path, Path, dict[str, bytes]]:
+    """A copy of the event built once, with its documents, then one of its notes changed."""
+    event, out = tmp_path / "ev", tmp_path / "sortie"
+    shutil.copytree(built_once[0], event)
+    shutil.copytree(built_once[1], out)
     previous = {name: (out / name).read_bytes() for name in DOCUMENTS}
     (event / "ouverture" / "notes.md").write_text("Une note toute neuve.\n" * 50, encoding="utf-8")
     return event, out, previous
 
 
-@pytest.mark.parametrize("document", ["synthese.docx", "synthese.pdf", "synthese.html"])
 def test_a_build_killed_before_a_document_is_replaced_leaves_it_whole(
-    document: str, built_then_changed: tuple[Path, Path, dict[str, bytes]]
+    built_then_changed: tuple[Path, Path, dict[str, bytes]],
 ) -> None:
     """The build kills itself (SIGKILL) at the moment a document is written whole but not
-    yet renamed onto its place; the next build removes what it left."""
+    yet renamed onto its place, for each document in turn; the next build removes what the
+    killed ones left."""
     event, out, previous = built_then_changed
     args = ("build", str(event), "--sortie", str(out), "--formats", "docx,pdf,html", "--jobs", "1")
-    killed = cli(*args, env={"PROCEEDINGS_PANNE": f"avant-remplacement:{document}=tuer"})
-    assert killed.returncode == -signal.SIGKILL
-    assert (out / document).read_bytes() == previous[document]
-    for name in DOCUMENTS:
-        _whole(out / name)
-    left = [p for p in out.rglob("*") if p.name.endswith(".tmp")]
-    assert left, "the kill happened after a temporary file was written"
+    for document in ("synthese.docx", "synthese.pdf", "synthese.html"):
+        killed = cli(*args, env={"PROCEEDINGS_PANNE": f"avant-remplacement:{document}=tuer"})
+        assert killed.returncode == -signal.SIGKILL
+        assert (out / document).read_bytes() == previous[document]
+        for name in DOCUMENTS:
+            _whole(out / name)
+        left = [p for p in out.rglob("*") if p.name.endswith(".tmp")]
+        assert left, "the kill happened after a temporary file was written"
     assert cli(*args).returncode == 0
     assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
     assert not (out / ".travail" / "temporaire").exists()
-    assert (out / document).read_bytes() != previous[document]
+    for document in ("synthese.docx", "synthese.pdf", "synthese.html"):
+        assert (out / document).read_bytes() != previous[document]
 
 
-@pytest.mark.parametrize("how", ["interrompre", "ctrl-c"])
-@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize(
+    ("how", "jobs"), [("interrompre", "1"), ("interrompre", "2"), ("ctrl-c", "2")]
+)
 def test_an_interrupted_build_stops_its_processes_and_keeps_the_documents(
     how: str, jobs: str, built_then_changed: tuple[Path, Path, dict[str, bytes]]
 ) -> None:
