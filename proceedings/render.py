@@ -316,7 +316,11 @@ def anchor(session_id: str, *more: str) -> str:
 
 
 def heading(level: int, text: str | Md, ident: str = "", classes: str = "") -> Md:
+    """A Markdown heading: one line, whatever line breaks its text holds (a Word heading
+    that begins with a line break would otherwise leave an empty heading, which the
+    accessible PDF refuses, and its text outside the heading)."""
     body = text if isinstance(text, Md) else text_md(text)
+    body = " ".join(part.strip() for part in re.split(r"\\?\n", body) if part.strip())
     attrs = " ".join(x for x in (f"#{ident}" if ident else "", classes) if x)
     return Md(f"{'#' * max(1, min(level, 6))} {body}" + (f" {{{attrs}}}" if attrs else ""))
 
@@ -431,7 +435,8 @@ def _same_title(a: str, b: str) -> bool:
 def _block_md(block: Block, note: Note, base_level: int) -> str:
     body = spans_md(block.spans)
     if block.kind == "heading":
-        return str(heading(base_level + block.level - 1, Md(body)))
+        titled = heading(base_level + block.level - 1, Md(body))
+        return str(titled) if titled.strip("# ") else ""  # no empty heading
     if block.kind == "item":
         marker = "1." if block.ordered else "-"
         indent = "    " * block.level

@@ -474,6 +474,34 @@ def test_a_wmf_picture_in_a_word_note_is_refused_and_the_pdf_built(tmp_path: Pat
     assert "mobilités partagées" in re.sub(r"\s+", " ", text)
 
 
+def test_a_word_heading_that_begins_with_a_line_break_keeps_the_pdf(tmp_path: Path) -> None:
+    """A real Word file (a CNIG standard) has a Heading 1 made of a line break then « Sommaire »
+    in bold: the heading was split, an empty heading was left, and the accessible PDF refused
+    it (« heading title is empty »): no PDF at all."""
+    event = write_tiny_event(tmp_path / "ev")
+    document = docx.Document()
+    title = document.add_heading("", 1)
+    title.add_run().add_break()
+    title.add_run("Sommaire").bold = True
+    document.add_paragraph("Les unités paysagères sont décrites une à une.")
+    empty = document.add_heading("", 2)
+    empty.add_run().add_break()
+    document.save(str(event / "ouverture" / "standard.docx"))
+    out = tmp_path / "sortie"
+    build(event, out, ("pdf",), Diagnostics())
+    reader = PdfReader(out / "synthese.pdf")
+    titles = []
+    stack = list(reader.outline)
+    while stack:
+        item = stack.pop(0)
+        if isinstance(item, list):
+            stack[:0] = item
+        else:
+            titles.append(item.title)
+    assert "Sommaire" in titles
+    assert "" not in [t.strip() for t in titles]
+
+
 # -- 3. office archives bounded -----------------------------------------------------------
 
 
