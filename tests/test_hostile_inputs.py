@@ -398,13 +398,21 @@ def _whole(path: Path) -> None:
         assert path.read_bytes().rstrip().endswith(b"</html>")
 
 
+def build_all(
+    event: Path, out: Path, *more: str, fault: str = ""
+) -> subprocess.CompletedProcess[str]:
+    """The DOCX, PDF and HTML of ``event`` built by the command line, with a named fault."""
+    args = ("build", str(event), "--sortie", str(out), "--formats", "docx,pdf,html", *more)
+    return cli(*args, env={"PROCEEDINGS_PANNE": fault} if fault else None)
+
+
 @pytest.fixture(scope="module")
 def built_once(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """An event built once (DOCX, PDF, HTML), for the tests below to copy."""
     root = tmp_path_factory.mktemp("construit")
     event = write_tiny_event(root / "ev")
     out = root / "sortie"
-    done = cli("build", str(event), "--sortie", str(out), "--formats", "docx,pdf,html")
+    done = build_all(event, out)
     assert done.returncode == 0, done.stderr
     return event, out
 
@@ -455,17 +463,7 @@ def test_an_interrupted_build_stops_its_processes_and_keeps_the_documents(
     DOCX is about to replace the previous one: code 130, one French line, no traceback, and
     the DOCX left as it was — no process goes on to replace it after the command ended."""
     event, out, previous = built_then_changed
-    done = cli(
-        "build",
-        str(event),
-        "--sortie",
-        str(out),
-        "--formats",
-        "docx,pdf,html",
-        "--jobs",
-        jobs,
-        env={"PROCEEDINGS_PANNE": f"avant-remplacement:synthese.docx={how}"},
-    )
+    done = build_all(event, out, "--jobs", jobs, fault=f"avant-remplacement:synthese.docx={how}")
     assert done.returncode == 130, done.stderr
     assert done.stderr.splitlines()[-1] == "interrompu : les documents précédents restent entiers."
     assert "Traceback" not in done.stderr and "KeyboardInterrupt" not in done.stderr
@@ -473,9 +471,7 @@ def test_an_interrupted_build_stops_its_processes_and_keeps_the_documents(
     for name in DOCUMENTS:
         _whole(out / name)
     # the next build starts clean and completes
-    assert (
-        cli("build", str(event), "--sortie", str(out), "--formats", "docx,pdf,html").returncode == 0
-    )
+    assert build_all(event, out).returncode == 0
     assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
 
 
@@ -483,15 +479,7 @@ def test_a_full_disk_is_told_in_french_and_keeps_the_documents(
     built_then_changed: tuple[Path, Path, dict[str, bytes]],
 ) -> None:
     event, out, previous = built_then_changed
-    done = cli(
-        "build",
-        str(event),
-        "--sortie",
-        str(out),
-        "--formats",
-        "docx,pdf,html",
-        env={"PROCEEDINGS_PANNE": "avant-remplacement:synthese.html=disque-plein"},
-    )
+    done = build_all(event, out, fault="avant-remplacement:synthese.html=disque-plein")
     assert done.returncode == 1
     assert done.stderr.splitlines()[-1] == (
         "erreur : plus de place sur le disque ; les documents précédents restent entiers"
