@@ -169,7 +169,8 @@ class Block:
     @property
     def words(self) -> int:
         cells = sum(len(s.text.split()) for row in self.rows for cell in row for s in cell)
-        return len(" ".join(s.text for s in self.spans).split()) + cells
+        notes = sum(len(s.text.split()) for s in self.spans if s.footnote)
+        return len(self.text.split()) + notes + cells
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +193,9 @@ class FrontMatter:
     intervenants: tuple[str, ...] = ()  # speakers declared by the rapporteur
     anonymes: tuple[str, ...] = ()  # people to publish without their name
     session_line: int = 0  # line of "session:" in the file, for messages
+    titre: str = ""  # the note's title, from a site generator's header (Jekyll, Hugo)
+    titre_line: int = 0  # its line in the file
+    ignored: tuple[str, ...] = ()  # header keys not used (site generators' own), reported
 
 
 @dataclass(frozen=True, slots=True)

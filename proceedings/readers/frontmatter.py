@@ -15,11 +15,15 @@ from typing import TypeVar
 
 from .. import yamlfr
 from ..errors import Diagnostics, SourceError
-from ..model import FrontMatter, NoteStatus, NoteType
+from ..model import Block, FrontMatter, NoteStatus, NoteType, Span
 
 E = TypeVar("E", bound=Enum)
 
 FIELDS = ("session", "rapporteur", "type", "statut", "date", "intervenants", "anonymes")
+TITLES = ("titre", "title")  # the note's title (Jekyll and Hugo write "title")
+# A key this close to a field is a typo, told with the field; other keys (a site
+# generator's: author, tags, layout, draft…) are only listed in the deposit report.
+TYPO = 0.75
 _FENCE = re.compile(r"^---[ \t]*$")
 _CLOSE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 MAX_HEADER_CHARS = 65_536  # a real header is a few lines; a list of 1 000 names fits
@@ -58,15 +62,20 @@ def read_header(text: str, shown: str, diag: Diagnostics) -> tuple[FrontMatter, 
             None,
         )
 
+    ignored = []
     for key in data:
-        if key not in FIELDS:
-            hint = difflib.get_close_matches(key, FIELDS, n=1) if len(key) < 40 else []
-            suggestion = f" (vouliez-vous dire « {hint[0]} » ?)" if hint else ""
+        if key in FIELDS or key in TITLES:
+            continue
+        hint = difflib.get_close_matches(key, FIELDS, n=1, cutoff=TYPO) if len(key) < 40 else []
+        if hint:
             diag.warning(
-                f"champ d’en-tête inconnu « {yamlfr.excerpt(key)} », ignoré{suggestion}",
+                f"champ d’en-tête inconnu « {yamlfr.excerpt(key)} », ignoré (vouliez-vous "
+                f"dire « {hint[0]} » ?)",
                 shown,
                 line_of(key),
             )
+        else:
+            ignored.append(yamlfr.excerpt(str(key)))
 
     def choice(key: str, enum: type[E]) -> E | None:
         value = data.get(key)
@@ -124,5 +133,42 @@ def read_header(text: str, shown: str, diag: Diagnostics) -> tuple[FrontMatter, 
         intervenants=names("intervenants"),
         anonymes=names("anonymes"),
         session_line=line_of("session") or 0,
+        titre=next((t for t in (_title(data.get(k)) for k in TITLES) if t), ""),
+        titre_line=next((n for k in TITLES if _title(data.get(k)) and (n := line_of(k))), 0),
+        ignored=tuple(ignored),
     )
     return meta, "\n".join(lines[end + 1 :]), end + 1
+
+
+def _title(value: object) -> str:
+    """A title as written (one line), or "" when it is not a text."""
+    return " ".join(value.split()) if isinstance(value, str) else ""
+
+
+def ignored_keys(meta: FrontMatter) -> tuple[str, ...]:
+    """What the deposit report says of the header keys that were not used."""
+    if not meta.ignored:
+        return ()
+    return (f"champs d’en-tête non lus : {', '.join(meta.ignored)}",)
+
+
+def titled(blocks: list[Block], meta: FrontMatter) -> list[Block]:
+    """The blocks under the header's title, when it gives one that they do not begin with:
+    the title becomes the first heading, the note's own headings one level below it."""
+    if not meta.titre:
+        return blocks
+    first = blocks[0] if blocks else None
+    if first is not None and first.kind == "heading" and _same(first.text, meta.titre):
+        return blocks
+    shifted = [
+        Block("heading", b.spans, level=b.level + 1, line=b.line) if b.kind == "heading" else b
+        for b in blocks
+    ]
+    return [Block("heading", (Span(meta.titre),), level=1, line=meta.titre_line), *shifted]
+
+
+def _same(a: str, b: str) -> bool:
+    def key(text: str) -> str:
+        return re.sub(r"[\W_]+", " ", text.lower()).strip()
+
+    return key(a) == key(b)

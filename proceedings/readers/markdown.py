@@ -1,11 +1,21 @@
-"""Markdown notes (CommonMark, as pads and editors export it), read with markdown-it-py.
+"""Markdown notes (CommonMark, as pads, editors and site generators write them), read with
+markdown-it-py.
 
-Raw HTML in a note is kept as text: a note is data, never markup to execute.
+HTML inside a note is structure, never text: tags are dropped and their content kept
+(``<br>`` a line break, ``<b>``/``<strong>`` and ``<i>``/``<em>`` emphasis, ``<details>``,
+``<summary>``, ``<div>``, ``<span>``, ``<a>`` unwrapped), comments, scripts, styles and
+embedded frames dropped whole; a block of HTML is read again as Markdown, so that a heading
+written inside ``<summary>`` is a heading. Nothing of it is ever executed or printed.
+Site generators' own syntax is not text either: Liquid and Hugo tags (``{% … %}``,
+``{{ … }}``, ``{{< … >}}``) are dropped, and MkDocs admonitions (``!!! note "Titre"``,
+``??? …``) become their title in bold followed by their paragraphs.
 """
 
 from __future__ import annotations
 
+import html
 import re
+from html.parser import HTMLParser
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -13,7 +23,7 @@ from markdown_it.token import Token
 from ..errors import Diagnostics, SourceError
 from ..model import Block, Note, Span
 from .decode import decode, encoding_conversion
-from .frontmatter import read_header
+from .frontmatter import ignored_keys, read_header, titled
 
 # markdown-it stops reading (and drops the text) past maxNesting levels, and recurses once
 # per level: deep lists and quotes are flattened to MAX_DEPTH levels before parsing, so that
@@ -22,13 +32,108 @@ MAX_DEPTH = 30
 _PARSER = MarkdownIt("commonmark", {"maxNesting": 4 * MAX_DEPTH})
 _INDENT = re.compile(r"^([ \t]+)")
 _QUOTES = re.compile(r"^((?:[ ]{0,3}>)+)")
+_FENCE = re.compile(r"^[ ]{0,3}(```|~~~)")
+_ADMONITION = re.compile(r'^[ ]{0,3}(?:!!!|\?\?\?\+?)[ \t]+([\w-]+)(?:[ \t]+"([^"\n]*)")?[ \t]*$')
+# MkDocs/Material admonition types, in French (a title given in the file wins).
+ADMONITIONS = {
+    "note": "Note",
+    "abstract": "Résumé",
+    "summary": "Résumé",
+    "tldr": "Résumé",
+    "info": "Information",
+    "todo": "À faire",
+    "tip": "Astuce",
+    "hint": "Astuce",
+    "important": "Important",
+    "success": "Réussite",
+    "check": "Réussite",
+    "done": "Fait",
+    "question": "Question",
+    "help": "Question",
+    "faq": "Question",
+    "warning": "Attention",
+    "caution": "Attention",
+    "attention": "Attention",
+    "failure": "Échec",
+    "fail": "Échec",
+    "missing": "Manquant",
+    "danger": "Danger",
+    "error": "Erreur",
+    "bug": "Anomalie",
+    "example": "Exemple",
+    "quote": "Citation",
+    "cite": "Citation",
+}
+# Elements whose content is code or an embedded object, never text of the note.
+_HIDDEN = frozenset(
+    {
+        "script",
+        "style",
+        "template",
+        "iframe",
+        "object",
+        "embed",
+        "noscript",
+        "svg",
+        "math",
+        "video",
+        "audio",
+        "canvas",
+        "head",
+        "title",
+    }
+)
+# Elements that end a paragraph (in a block of HTML).
+_BLOCKS = frozenset(
+    {
+        "p",
+        "div",
+        "details",
+        "summary",
+        "section",
+        "article",
+        "aside",
+        "header",
+        "footer",
+        "nav",
+        "main",
+        "figure",
+        "figcaption",
+        "blockquote",
+        "ul",
+        "ol",
+        "li",
+        "dl",
+        "dt",
+        "dd",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "td",
+        "th",
+        "pre",
+        "hr",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "center",
+        "form",
+        "fieldset",
+    }
+)
+_TAG = re.compile(r"^<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9-]*)")
+_BOX = "\ue010"  # private use: marks the title of an admonition while it is parsed
 
 
 def read(data: bytes, path: str, shown: str, diag: Diagnostics) -> Note:
     text, encoding = decode(data, shown)
     meta, body, offset = read_header(text, shown, diag)
     try:
-        blocks = _blocks(_PARSER.parse(_flatten(body)), offset)
+        blocks = _blocks(_PARSER.parse(_prepare(body)), offset)
     except RecursionError:
         raise SourceError("structure Markdown trop imbriquée pour être lue", shown) from None
     return Note(
@@ -36,33 +141,130 @@ def read(data: bytes, path: str, shown: str, diag: Diagnostics) -> Note:
         shown=shown,
         format="markdown",
         meta=meta,
-        blocks=tuple(blocks),
+        blocks=tuple(titled(blocks, meta)),
         encoding=encoding,
-        conversions=encoding_conversion(encoding),
+        conversions=encoding_conversion(encoding) + ignored_keys(meta),
     )
 
 
-def _flatten(body: str) -> str:
-    """Indentation and quotation marks capped at MAX_DEPTH levels (same number of lines)."""
+def _prepare(body: str) -> str:
+    """The body ready for the parser, with the same number of lines (so that messages give
+    the file's lines): site generators' tags dropped and admonitions turned into their title
+    and paragraphs, outside code blocks; indentation and quotation marks capped at
+    MAX_DEPTH levels."""
     lines = []
+    fence = ""
+    admonition = False
     for line in body.split("\n"):
-        if m := _INDENT.match(line):
-            width = len(m[1].expandtabs(4))
-            if width > 2 * MAX_DEPTH:
-                line = " " * (2 * MAX_DEPTH) + line[len(m[1]) :]
-        if (m := _QUOTES.match(line)) and m[1].count(">") > MAX_DEPTH:
-            line = ">" * MAX_DEPTH + line[len(m[1]) :]
-        lines.append(line)
+        if m := _FENCE.match(line):
+            fence = "" if fence and m[1] == fence else (fence or m[1])
+        elif not fence:
+            if m := _ADMONITION.match(line):
+                title = m[2] if m[2] is not None else ADMONITIONS.get(m[1].lower(), m[1])
+                # a heading marked as a box's title (a line of its own, read as a heading,
+                # then given back as a bold paragraph by _blocks)
+                line = f"###### {_BOX}{_escaped(title)}" if title.strip() else ""
+                admonition = True
+            elif admonition and (line.startswith(("    ", "\t")) or not line.strip()):
+                line = line[4:] if line.startswith("    ") else line[1:]
+            else:
+                admonition = False
+            line = _without_tags(line)
+        lines.append(_capped(line))
     return "\n".join(lines)
 
 
-def _blocks(tokens: list[Token], offset: int) -> list[Block]:
+def _escaped(text: str) -> str:
+    """Plain text that Markdown reads as it is (an admonition's title)."""
+    return re.sub(r"([\\`*_{}\[\]<>#+!|~])", r"\\\1", text)
+
+
+def _without_tags(line: str) -> str:
+    """A line without Liquid or Hugo tags (``{% … %}``, ``{{ … }}``, ``{{< … >}}``): a
+    generator's instructions, not text. Scanned once from left to right (linear)."""
+    if "{%" not in line and "{{" not in line:
+        return line
+    out = []
+    at = 0
+    while True:
+        starts = [i for i in (line.find("{%", at), line.find("{{", at)) if i >= 0]
+        if not starts:
+            break
+        start = min(starts)
+        end = line.find("%}" if line.startswith("{%", start) else "}}", start + 2)
+        if end < 0:
+            break
+        out.append(line[at:start])
+        at = end + 2
+    out.append(line[at:])
+    return "".join(out)
+
+
+def _capped(line: str) -> str:
+    """Indentation and quotation marks capped at MAX_DEPTH levels."""
+    if m := _INDENT.match(line):
+        width = len(m[1].expandtabs(4))
+        if width > 2 * MAX_DEPTH:
+            line = " " * (2 * MAX_DEPTH) + line[len(m[1]) :]
+    if (m := _QUOTES.match(line)) and m[1].count(">") > MAX_DEPTH:
+        line = ">" * MAX_DEPTH + line[len(m[1]) :]
+    return line
+
+
+class _HtmlText(HTMLParser):
+    """The text of a block of HTML, as Markdown to read again: tags dropped (a line break
+    or a paragraph break for those that end a line or a block), comments and hidden
+    elements dropped with their content, the text escaped so that none of it becomes HTML
+    again (the characters of Markdown itself stay: « #### Nom » in a summary is a heading).
+    """
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _HIDDEN:
+            self.hidden += 1
+        elif tag == "br":
+            self.parts.append("\n")
+        elif tag in _BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "br":
+            self.parts.append("\n")
+        elif tag in _BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _HIDDEN:
+            self.hidden = max(0, self.hidden - 1)
+        elif tag in _BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.parts.append(data.replace("&", "&amp;").replace("<", "&lt;"))
+
+
+def _html_text(fragment: str) -> str:
+    reader = _HtmlText()
+    reader.feed(fragment)
+    reader.close()
+    lines = [line.strip() for line in "".join(reader.parts).split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def _blocks(tokens: list[Token], offset: int, top: int = 0, nested: bool = False) -> list[Block]:
+    """The blocks of a parsed note; ``top``: the level of its highest heading (computed
+    here, or given for a block of HTML read again, whose headings belong to the note)."""
     blocks: list[Block] = []
     list_depth = -1
     ordered: list[bool] = []
     quote_depth = 0
     heading_level = 0
-    top_heading = min((int(t.tag[1]) for t in tokens if t.type == "heading_open"), default=1)
+    top_heading = top or min((int(t.tag[1]) for t in tokens if t.type == "heading_open"), default=1)
     for token in tokens:
         line = offset + token.map[0] + 1 if token.map else 0
         match token.type:
@@ -94,7 +296,11 @@ def _blocks(tokens: list[Token], offset: int) -> list[Block]:
                     blocks.extend(images)
                     heading_level = 0
                     continue
-                if heading_level:
+                if heading_level and spans[0].text.startswith(_BOX):
+                    title = "".join(x.text for x in spans).replace(_BOX, "").strip()
+                    blocks.append(Block("paragraph", (Span(title, strong=True),), line=line))
+                    heading_level = 0
+                elif heading_level:
                     blocks.append(Block("heading", spans, level=heading_level, line=line))
                     heading_level = 0
                 elif quote_depth:
@@ -106,19 +312,49 @@ def _blocks(tokens: list[Token], offset: int) -> list[Block]:
                 else:
                     blocks.append(Block("paragraph", spans, line=line))
                 blocks.extend(images)
-            case "fence" | "code_block" | "html_block":
+            case "fence" | "code_block":
                 content = token.content.strip("\n")
                 if content.strip():
                     kind = "quote" if quote_depth else "paragraph"
                     blocks.append(Block(kind, (Span(content),), line=line))
+            case "html_block":
+                text = _html_text(token.content)
+                if not text:
+                    continue
+                if nested:  # read again once only: what remains is text
+                    inner = [Block("paragraph", (Span(html.unescape(text)),), line=line)]
+                else:
+                    inner = _blocks(_PARSER.parse(text), line - 1, top_heading, nested=True)
+                if quote_depth:
+                    inner = [
+                        Block("quote", b.spans, line=b.line) if b.kind == "paragraph" else b
+                        for b in inner
+                    ]
+                blocks.extend(inner)
     return blocks
 
 
 def inline_spans(children: list[Token]) -> tuple[Span, ...]:
-    """Inline tokens to spans; adjacent spans with the same emphasis are merged."""
+    """Inline tokens to spans; adjacent spans with the same emphasis are merged. Inline HTML
+    is structure: its tags give line breaks and emphasis, or nothing; the content of hidden
+    elements (scripts, frames…) and comments are dropped."""
     spans: list[Span] = []
     strong = emph = 0
+    hidden = 0
     for child in children:
+        if child.type == "html_inline":
+            closing, tag = _inline_tag(child.content)
+            if tag in _HIDDEN:
+                hidden = max(0, hidden + (-1 if closing else 1))
+            elif tag == "br":
+                _push(spans, "\n", strong, emph)
+            elif tag in ("b", "strong"):
+                strong = max(0, strong + (-1 if closing else 1))
+            elif tag in ("i", "em"):
+                emph = max(0, emph + (-1 if closing else 1))
+            continue
+        if hidden and child.type in ("text", "code_inline", "softbreak", "hardbreak"):
+            continue
         match child.type:
             case "strong_open":
                 strong += 1
@@ -132,7 +368,7 @@ def inline_spans(children: list[Token]) -> tuple[Span, ...]:
                 _push(spans, " ", strong, emph)
             case "hardbreak":
                 _push(spans, "\n", strong, emph)
-            case "text" | "code_inline" | "html_inline":
+            case "text" | "code_inline":
                 _push(spans, child.content, strong, emph)
             case "image":
                 pass  # an image becomes a block of its own, after its paragraph
@@ -146,3 +382,14 @@ def _push(spans: list[Span], text: str, strong: int, emph: int) -> None:
         spans[-1] = Span(spans[-1].text + text, bool(strong), bool(emph))
     else:
         spans.append(Span(text, bool(strong), bool(emph)))
+
+
+def _inline_tag(raw: str) -> tuple[bool, str]:
+    """(closing, tag name) of an inline HTML token; (False, "") for a comment and the like."""
+    m = _TAG.match(raw)
+    if m is None:
+        return False, ""
+    name = m[2].lower()
+    if raw.rstrip().endswith("/>") and name in _HIDDEN:
+        return True, ""  # <iframe … /> opens nothing
+    return bool(m[1]), name

@@ -12,7 +12,7 @@ from ..model import Block, Note, Span
 from ..speakers import split_label
 from . import subtitles
 from .decode import decode, encoding_conversion
-from .frontmatter import read_header
+from .frontmatter import ignored_keys, read_header, titled
 
 _ITEM = re.compile(r"^(\s*)(?:[-*•–]|\d+[.)])\s+(.*)$")
 _ORDERED = re.compile(r"^\s*\d+[.)]\s")
@@ -39,9 +39,9 @@ def read(data: bytes, path: str, shown: str, diag: Diagnostics) -> Note:
         shown=shown,
         format=fmt,
         meta=meta,
-        blocks=blocks,
+        blocks=tuple(titled(list(blocks), meta)),
         encoding=encoding,
-        conversions=encoding_conversion(encoding),
+        conversions=encoding_conversion(encoding) + ignored_keys(meta),
     )
 
 
