@@ -26,6 +26,7 @@ import pypandoc
 from . import faults, pdfparts
 from .docx_finish import DocxFinish, finish
 from .errors import ConvertError
+from .limits import PANDOC_HEAP_MB, PANDOC_OUT_OF_HEAP
 from .model import Event, Note, Synthesis, Tags
 from .render import media_path
 from .safeio import system_message, temporary_beside
@@ -80,12 +81,9 @@ def write_text(target: Path, text: str) -> None:
         tmp.write_text(text, encoding="utf-8")
 
 
-# pandoc's heap, bounded: its garbage collector otherwise lets the heap grow to about twice
-# the live data (2 GB to write the HTML of a million words); near the bound it compacts
-# instead (1.2 GB, about a fifth slower, only on documents that big). A document whose live
-# data does not fit is converted again without the bound.
-PANDOC_HEAP = "1200m"
-HEAP_EXHAUSTED = 251  # GHC runtime's exit code when the heap bound is reached
+# pandoc writes with a bounded heap (limits.PANDOC_HEAP_MB: about a fifth slower, only on
+# documents that big); a document whose live data does not fit is converted again without
+# the bound.
 
 
 def pandoc(args: list[str], when: dt.datetime) -> None:
@@ -94,13 +92,13 @@ def pandoc(args: list[str], when: dt.datetime) -> None:
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(int(when.timestamp()))}
     try:
         done = subprocess.run(
-            [*command, "+RTS", f"-M{PANDOC_HEAP}", "-RTS"],
+            [*command, "+RTS", f"-M{PANDOC_HEAP_MB}m", "-RTS"],
             capture_output=True,
             text=True,
             env=env,
             check=False,
         )
-        if done.returncode == HEAP_EXHAUSTED:
+        if done.returncode == PANDOC_OUT_OF_HEAP:
             done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     except OSError as exc:
         reason = system_message(exc)

@@ -32,6 +32,14 @@ MAX_CUES = 500_000
 MAX_DEPTH = 16
 MAX_FILES = 10_000
 
+# pandoc's heap, bounded when it reads a note and when it writes a document: its garbage
+# collector otherwise lets the heap grow to about twice the live data (2 GB to write the
+# HTML of a million words); near the bound it compacts instead. A Word file of 100,000
+# words peaks at 200 MB when read. The GHC runtime exits with PANDOC_OUT_OF_HEAP when a
+# document does not fit.
+PANDOC_HEAP_MB = 1200
+PANDOC_OUT_OF_HEAP = 251
+
 # Memory an analysis process may take (model, batches of 25,000 characters): --jobs is
 # capped so that all of them fit in the memory available, and by the number of processors.
 JOB_MEMORY = 700 * MIB

@@ -66,9 +66,13 @@ _ACCENTS = {
 _CAPITAL = rf"[{UPPER}]"
 # Not a letter or digit on either side of a name ("_" separates words in file names).
 _BEFORE, _AFTER = r"(?<![^\W_])", r"(?![^\W_])"
-# E-mail and web addresses, on the normalised text.
+# E-mail and web addresses, on the normalised text. An address's local part may only
+# start where a word does, and is taken whole (possessive): linear on a long word, as the
+# patterns of proceedings.typography are.
 _ADDRESS = re.compile(
-    r"(?:https?://|www\.)[^\s<>«»\"'()\[\]{}]+|[\w.+’'-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE
+    r"(?:https?://|www\.)[^\s<>«»\"'()\[\]{}]+"
+    r"|(?<![\w.+’'-])[\w.+’'-]++@[\w-]++(?:\.[\w-]++)++",
+    re.IGNORECASE,
 )
 _ADDRESS_END = ".,;:!?’'"
 _PROGRAMME_MARK = re.compile(r"\[\^([^\]\s]+)\]")  # a reference call in programme texts

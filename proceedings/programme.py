@@ -116,8 +116,8 @@ class _Checker:
             self.error(
                 node,
                 key,
-                f"liste trop longue ({yamlfr.number(len(node.value))} éléments ; au plus "
-                f"{yamlfr.number(limit)})",
+                f"liste trop longue ({safeio.count_text(len(node.value))} éléments ; au plus "
+                f"{safeio.count_text(limit)})",
             )
         out = []
         for i, child in enumerate(node.value[:limit], start=1):
@@ -138,8 +138,8 @@ class _Checker:
             self.error(
                 node,
                 key,
-                f"texte trop long ({yamlfr.number(len(value))} caractères ; "
-                f"au plus {yamlfr.number(limit)})",
+                f"texte trop long ({safeio.count_text(len(value))} caractères ; "
+                f"au plus {safeio.count_text(limit)})",
             )
             return ""
         return value

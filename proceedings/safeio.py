@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from . import faults
 from .errors import SourceError
 
 MIB = 1024 * 1024
@@ -157,8 +158,6 @@ def atomic_write(target: Path, data: bytes | str) -> None:
 
     The umask applies to the file (outputs are shared files), unlike ``mkstemp``'s 0600.
     """
-    from . import faults  # light; imported here to keep this module free of cycles
-
     target.parent.mkdir(parents=True, exist_ok=True)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     tmp = temporary_beside(target)

@@ -58,7 +58,8 @@ from .workers import stopped_on_interrupt
 
 MODEL = "fr_core_news_sm"
 ANALYSIS_VERSION = "2"  # change it when the analysis changes: cached analyses are redone
-CACHE_SCHEMA = "analyse-2"  # the format of an analysis on disk (proceedings.cachefile)
+# the format of an analysis on disk (proceedings.cachefile)
+CACHE_SCHEMA = f"analyse-{ANALYSIS_VERSION}"
 
 TF_EXPONENT = 0.75
 TITLE_BOOST = 2.0

@@ -212,8 +212,8 @@ def _list(value: Any, src: _Source, key: str, diag: Diagnostics) -> list[Any]:
         return []
     if len(value) > MAX_ENTRIES:
         diag.error(
-            f"{key} : {yamlfr.number(len(value))} éléments, au plus "
-            f"{yamlfr.number(MAX_ENTRIES)} ; les suivants sont ignorés",
+            f"{key} : {safeio.count_text(len(value))} éléments, au plus "
+            f"{safeio.count_text(MAX_ENTRIES)} ; les suivants sont ignorés",
             src.path,
             src.line(key.split(".")[-1]),
         )

@@ -24,6 +24,8 @@ from typing import Any
 
 import yaml
 
+from .safeio import count_text
+
 # Bounds, chosen far above any real file (the demo programme has under 700 elements, a
 # depth of 8 and no alias) and far below what would take seconds or memory to walk.
 MAX_NODES = 100_000  # elements (scalars, lists, mappings), once aliases are replaced
@@ -94,7 +96,8 @@ def compose(text: str, max_chars: int, first_line: int = 1) -> yaml.Node | None:
     """
     if len(text) > max_chars:
         raise Refused(
-            f"texte YAML trop long ({number(len(text))} caractères ; au plus {number(max_chars)})",
+            f"texte YAML trop long ({count_text(len(text))} caractères ; au plus "
+            f"{count_text(max_chars)})",
             first_line,
         )
     try:
@@ -141,7 +144,9 @@ class _BoundedLoader(yaml.SafeLoader):
         if not self.check_event(yaml.AliasEvent):
             self._composed += 1
             if self._composed > MAX_NODES:
-                raise Refused(f"trop d’éléments YAML (plus de {number(MAX_NODES)})", self._line())
+                raise Refused(
+                    f"trop d’éléments YAML (plus de {count_text(MAX_NODES)})", self._line()
+                )
         self._depth += 1
         if self._depth > MAX_DEPTH:
             raise Refused(_too_deep(), self._line())
@@ -236,7 +241,9 @@ def _too_deep() -> str:
 
 def _too_expanded(elements: bool) -> str:
     bound = (
-        f"{number(MAX_NODES)} éléments" if elements else f"{number(MAX_EXPANDED_CHARS)} caractères"
+        f"{count_text(MAX_NODES)} éléments"
+        if elements
+        else f"{count_text(MAX_EXPANDED_CHARS)} caractères"
     )
     return f"alias YAML trop développé (plus de {bound} une fois les alias remplacés)"
 
@@ -244,8 +251,3 @@ def _too_expanded(elements: bool) -> str:
 def excerpt(text: str, size: int = 60) -> str:
     """A value quoted in a message, shortened: a hostile value can be very long."""
     return text if len(text) <= size else text[: size - 1] + "…"
-
-
-def number(n: int) -> str:
-    """12345 -> "12 345" (thousands apart, as French writes them)."""
-    return f"{n:,}".replace(",", " ")

@@ -28,7 +28,7 @@ EXPECTED = [
     "ouverture/binaire.txt: fichier binaire (octets nuls), pas un texte, fichier ignoré",
     # hostile: an alias bomb in a note header (nine levels, 387 million items)
     "ouverture/bombe-yaml.md:7: en-tête YAML invalide : alias YAML trop développé (plus de "
-    "100 000 éléments une fois les alias remplacés), fichier ignoré",
+    "100\u202f000 éléments une fois les alias remplacés), fichier ignoré",
     "ouverture/docx-incomplet.docx: document Word (.docx) incomplet : la partie "
     "« word/document.xml » manque, fichier ignoré",
     "ouverture/en-tete-casse.md:3: en-tête YAML invalide : crochet « [ » non fermé "

@@ -33,7 +33,7 @@ def test_pandoc_runs_with_a_bounded_heap(tmp_path: Path, monkeypatch: pytest.Mon
     calls = _spy(monkeypatch)
     export.pandoc([str(source), "-o", str(tmp_path / "court.html")], WHEN)
     assert len(calls) == 1
-    assert calls[0][-3:] == ["+RTS", f"-M{export.PANDOC_HEAP}", "-RTS"]
+    assert calls[0][-3:] == ["+RTS", f"-M{export.PANDOC_HEAP_MB}m", "-RTS"]
     assert "Un paragraphe." in (tmp_path / "court.html").read_text(encoding="utf-8")
 
 
@@ -45,7 +45,7 @@ def test_a_document_too_big_for_the_bound_is_converted_without_it(
         "".join(f"Paragraphe numéro {i} de la restitution.\n\n" for i in range(40_000)),
         encoding="utf-8",
     )
-    monkeypatch.setattr(export, "PANDOC_HEAP", "2m")
+    monkeypatch.setattr(export, "PANDOC_HEAP_MB", 2)
     calls = _spy(monkeypatch)
     export.pandoc([str(source), "-o", str(tmp_path / "long.html")], WHEN)
     assert len(calls) == 2, "le premier essai aurait dû manquer de mémoire"

@@ -203,14 +203,14 @@ def test_pandoc_reads_every_note_in_its_sandbox_with_a_bounded_heap(
     assert len(calls) == 3
     for command in calls:
         assert "--sandbox" in command
-        assert command[-3:] == ["+RTS", f"-M{pandoc_ast.READ_HEAP_MB}m", "-RTS"]
+        assert command[-3:] == ["+RTS", f"-M{pandoc_ast.PANDOC_HEAP_MB}m", "-RTS"]
 
 
 def test_a_document_too_big_for_pandocs_heap_is_refused_in_french(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     page = "".join(f"<p>Paragraphe {i} de la restitution.</p>" for i in range(20_000))
-    monkeypatch.setattr(pandoc_ast, "READ_HEAP_MB", 8)  # pandoc then stops at 64 MB
+    monkeypatch.setattr(pandoc_ast, "PANDOC_HEAP_MB", 8)  # pandoc then stops at 64 MB
     with pytest.raises(SourceError) as refused:
         office.read_html(page.encode(), "long.html", "ev/long.html", Diagnostics())
     assert refused.value.path == "ev/long.html"

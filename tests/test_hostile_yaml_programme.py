@@ -36,7 +36,9 @@ from proceedings.vocabulary import load_vocabulary
 
 from .conftest import ROOT, TEMPLATES, TINY_PROGRAMME, write_tiny_event
 
-BOMB_MESSAGE = "alias YAML trop développé (plus de 100 000 éléments une fois les alias remplacés)"
+BOMB_MESSAGE = (
+    "alias YAML trop développé (plus de 100\u202f000 éléments une fois les alias remplacés)"
+)
 DEEP_MESSAGE = "YAML trop imbriqué (plus de 32 niveaux de listes et de clés)"
 RECURSIVE_MESSAGE = "alias YAML qui se contient lui-même (récursif)"
 
@@ -115,7 +117,7 @@ def test_programme_of_too_many_elements_is_refused_where_they_pass_the_bound(
     first_past = 100_000 - before  # the item that is the 100 001st element
     line = len(TINY_PROGRAMME.splitlines()) + 1 + first_past + 1
     assert programme_problems(tmp_path, text) == [
-        f"programme.yaml:{line}: trop d’éléments YAML (plus de 100 000), fichier refusé"
+        f"programme.yaml:{line}: trop d’éléments YAML (plus de 100\u202f000), fichier refusé"
     ]
 
 
@@ -146,7 +148,7 @@ def test_programme_over_two_mebibytes_is_refused_before_reading(tmp_path: Path) 
         (
             "rapporteur: Jeanne\n# " + "x" * 70_000 + "\n",
             None,
-            "texte YAML trop long (70 021 caractères ; au plus 65 536)",
+            "texte YAML trop long (70\u202f021 caractères ; au plus 65\u202f536)",
         ),
     ],
     ids=["alias", "profondeur", "alias-recursif", "taille"],
@@ -247,7 +249,7 @@ def test_vocabulary_lists_over_the_bound_are_cut_with_a_message(tmp_path: Path) 
     diag = Diagnostics()
     vocabulary = load_vocabulary(TEMPLATES, tmp_path, diag)
     assert [str(d) for d in diag] == [
-        f"{path}:1: exclure : 2 001 éléments, au plus 2 000 ; les suivants sont ignorés"
+        f"{path}:1: exclure : 2\u202f001 éléments, au plus 2\u202f000 ; les suivants sont ignorés"
     ]
     assert len(vocabulary.overrides.exclure) == 2_000
 
@@ -337,7 +339,7 @@ LIMIT_CASES = [
     (
         _programme(sessions=[_session(i) for i in range(10_000)]),
         "- id: s0",
-        "sessions : liste trop longue (10 000 éléments ; au plus 200)",
+        "sessions : liste trop longue (10\u202f000 éléments ; au plus 200)",
     ),
     (
         _programme(
@@ -360,8 +362,8 @@ LIMIT_CASES = [
             sessions=[_session(1, eclairages=[{"titre": "É", "intervenants": _people(10_000)}])]
         ),
         "- nom: Personne 0",
-        "sessions[1].eclairages[1].intervenants : liste trop longue (10 000 éléments ; au plus "
-        "200)",
+        "sessions[1].eclairages[1].intervenants : liste trop longue (10\u202f000 éléments ; "
+        "au plus 200)",
     ),
     (
         _programme(
@@ -374,18 +376,18 @@ LIMIT_CASES = [
     (
         _programme(partenaires=[f"P{i}" for i in range(10_000)]),
         "- P0",
-        "partenaires : liste trop longue (10 000 éléments ; au plus 200)",
+        "partenaires : liste trop longue (10\u202f000 éléments ; au plus 200)",
     ),
     (
         _programme(sessions=[_session(1, description="é" * 20_001)]),
         "description:",
-        "sessions[1].description : texte trop long (20 001 caractères ; au plus 20 000)",
+        "sessions[1].description : texte trop long (20\u202f001 caractères ; au plus 20\u202f000)",
     ),
     (
         _programme(sessions=[_session(1, intervenants=[{"nom": "N", "role": "r" * 1_000_000}])]),
         "role:",
-        "sessions[1].intervenants[1].role : texte trop long (1 000 000 caractères ; au plus "
-        "20 000)",
+        "sessions[1].intervenants[1].role : texte trop long (1\u202f000\u202f000 caractères ; "
+        "au plus 20\u202f000)",
     ),
     (
         _programme(theme="« " + "Ensemble " * 20 + "»"),

@@ -25,7 +25,7 @@ from xml.etree import ElementTree
 
 from ..errors import Diagnostics, SourceError
 from ..model import FrontMatter, Note, NoteStatus
-from ..safeio import MIB, size_text, system_message
+from ..safeio import MIB, count_text, size_text, system_message
 from . import pandoc_ast
 from .decode import decode, encoding_conversion
 
@@ -320,9 +320,8 @@ def _unzipped_size(data: bytes, member: zipfile.ZipInfo, left: int, shown: str, 
 
 
 def _too_many(what: str) -> str:
-    limit = f"{MAX_MEMBERS:,}".replace(",", "\u202f")
     return (
-        f"{what} refusé : l’archive compte plus de {limit} parties "
+        f"{what} refusé : l’archive compte plus de {count_text(MAX_MEMBERS)} parties "
         "(un document réel en a quelques centaines)"
     )
 

@@ -30,17 +30,15 @@ import pypandoc
 from .. import safeio
 from ..errors import Diagnostics, SourceError
 from ..images import Refused, check_file
+from ..limits import PANDOC_HEAP_MB, PANDOC_OUT_OF_HEAP
 from ..model import Block, Media, Span
+from ..safeio import count_text
 
 Json = Any
 _GLYPH = re.compile(r"^[•◦▪▫‣●○■□–-]\s+")
 
-# pandoc's heap while it reads a note, bounded as when it writes (see export.PANDOC_HEAP):
-# a document that does not fit is refused with a message rather than taking the machine's
-# memory (a Word file of 100,000 words peaks at 200 MB; tables nested 3,000 deep reach
-# the bound).
-READ_HEAP_MB = 1200
-HEAP_EXHAUSTED = 251  # GHC runtime's exit code when the heap bound is reached
+# pandoc's heap is bounded (limits.PANDOC_HEAP_MB): a document that does not fit is refused
+# with a message rather than taking the machine's memory (tables nested 3,000 deep reach it).
 
 
 @dataclass(slots=True)
@@ -84,7 +82,7 @@ def parse(
             "--track-changes=accept",
             f"--extract-media={media_dir}",
             "+RTS",
-            f"-M{READ_HEAP_MB}m",
+            f"-M{PANDOC_HEAP_MB}m",
             "-RTS",
         ]
         try:
@@ -102,11 +100,11 @@ def parse(
             raise SourceError(
                 f"pandoc n’a pas pu être lancé ({safeio.system_message(exc)})", shown
             ) from None
-        if done.returncode == HEAP_EXHAUSTED:
-            limit = f"{READ_HEAP_MB:,}".replace(",", "\u202f")
+        if done.returncode == PANDOC_OUT_OF_HEAP:
             raise SourceError(
                 f"{what} illisible : trop gros ou trop complexe, pandoc a dépassé la mémoire "
-                f"qui lui est accordée ({limit} Mo) ; découpez le document en plusieurs "
+                f"qui lui est accordée ({count_text(PANDOC_HEAP_MB)} Mo) ; découpez le "
+                "document en plusieurs "
                 "fichiers",
                 shown,
             )
