@@ -20,7 +20,7 @@ OUTPUTS := $(OUT)/synthese.md $(foreach f,$(filter-out fiches,$(FORMATLIST)),$(O
            $(if $(filter fiches,$(FORMATLIST)),$(OUT)/fiches)
 
 .DEFAULT_GOAL := all
-.PHONY: all build fiches check test lint clean distclean help setup lock bench-motscles bench-performance
+.PHONY: all build fiches check test lint clean distclean help setup lock bench-motscles bench-performance bench-structure
 
 all: build ## Installe si besoin, puis construit la synthèse de démonstration (DOCX, PDF, HTML)
 
@@ -49,6 +49,9 @@ lint: $(INSTALLED) ## Vérifie le style (ruff) et les types (mypy)
 	$(VENV)/bin/ruff check proceedings tests scripts bench
 	$(VENV)/bin/ruff format --check proceedings tests scripts bench
 	$(VENV)/bin/mypy
+
+bench-structure: $(INSTALLED) ## Tours de parole, intervenants et citations mesurés contre l’étalon (docs/structure.md)
+	$(PY) bench/structure.py
 
 bench-motscles: $(INSTALLED) ## Mesure les mots-clés (qualité, vitesse) ; écrit docs/mots-cles.md
 	$(PY) bench/motscles.py

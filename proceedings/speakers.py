@@ -16,10 +16,12 @@ suggest the closest names for a label that matches nobody.
 from __future__ import annotations
 
 import copy
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from importlib import resources
 
 from rapidfuzz import fuzz, process
 
@@ -28,15 +30,16 @@ from .model import Event, Person, Speaker
 _UPPER = "A-ZÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸÆŒ"
 UPPER = _UPPER  # capital letters of French names, for character classes
 _WORD = rf"[{_UPPER}][\w’'-]*"
-_INITIAL = rf"[{_UPPER}]\.(?:-[{_UPPER}]\.)?"
+_INITIAL = rf"[{_UPPER}](?:\.?-[{_UPPER}])?\.(?:-[{_UPPER}]\.)?"  # H. J.-F. A-Y.
 _PARTICLE = r"(?:de|du|des|d’|d'|le|la|van|von|di|da|ben|el|al)"
 PARTICLE = _PARTICLE  # the small words inside surnames ("de", "van")
-CIVILITY = r"(?:M\.|MM\.|Mme|Mmes|Mlle|Monsieur|Madame|Mademoiselle|Dr|Pr|Me)"
+CIVILITY = r"(?:M\.|MM\.|Mme\.?|Mmes\.?|Mlle\.?|Monsieur|Madame|Mademoiselle|Dr\.?|Pr\.?|Me)"
 _NAME = re.compile(
     rf"^(?:{CIVILITY}\s+)?(?:{_INITIAL}\s*|{_WORD}\s+)(?:{_PARTICLE}\s*)?{_WORD}"
     rf"(?:\s+(?:{_PARTICLE}\s*)?{_WORD}){{0,2}}$"
 )
 _CIVIL_NAME = re.compile(rf"^{CIVILITY}\s+(?:{_PARTICLE}\s*)?{_WORD}$")
+_FIRST_AND_INITIAL = re.compile(rf"^{_WORD}\s+[{_UPPER}]\.$")  # « Thierry P. »
 
 # Nouns that open a description of an anonymous speaker ("une élue", "un participant").
 _ROLES = (
@@ -73,7 +76,7 @@ clôture méthode démarche principe livrable calendrier budget financement terr
 territoires commune ville région département loi article chapitre annexe figure tableau
 encadré citation verbatim témoignage nb cf voir mots-clés le la les dans pour sur avec
 en au aux du des de et mais ou car si quand comme ce cette ces son sa ses leur notre
-votre il elle on nous vous ils elles tout tous chaque plusieurs certains deux trois
+votre il elle on nous vous ils elles tout tous chaque plusieurs certains chacun deux trois
 premier première second seconde dernier dernière ensemble objectifs odd rse ess cget
 """.split()
 )
@@ -89,7 +92,9 @@ _SPEECH = (
     r"présente|présenté|rappelé|proposé|souligné|expliqué|ajouté|précisé|résumé|insisté|"
     r"estimé|témoigné|conclu|noté|observé|raconté|reconnu|regretté|suggéré|interrogé|"
     r"demandé|lancé|alerté|confié|affirmé|déclaré|relevé|plaidé|nuancé|complété|réagi|"
-    r"partagé|partage|évoque|évoqué|illustre|illustré|résumait|concluait|formule|formulé"
+    r"partagé|partage|évoque|évoqué|illustre|illustré|résumait|concluait|formule|formulé|"
+    r"disait|déclarait|affirmait|ajoutait|rappelait|soulignait|estimait|écrit|écrivait|"
+    r"lançait|répétait|répète|martèle|martelait|conclut|résume"
 )
 _NOT_IN_LABELS = frozenset(
     """
@@ -116,19 +121,59 @@ _ZOOM = re.compile(r"^([^:\n]{1,60}):\s+(.*)$", re.DOTALL)
 # A role or a numbered voice on its own: "Animateur", "La présidente", "Participant 3".
 _ROLE_ALONE = re.compile(
     rf"^(?:(?:le|la|l[’'])\s?)?(?:{_ROLES}|orateur|oratrice|locuteur|locutrice)"
-    rf"(?:e|s|es)?(?:\s*\d+)?$",
+    rf"(?:e|s|es)?(?:\s+[a-zàâäçéèêëîïôöùûüÿæœ’'-]+){{0,3}}(?:\s*\d+)?$",
     re.IGNORECASE,
-)
+)  # « Animateur », « Participant 3 », « Intervenant du public 2 »
 DIARIZATION = re.compile(r"^(?:SPEAKER_(\d+)|Speaker\s*(\d+)|Locuteur\s*(\d+))$")
 UNKNOWN_VOICE = ">>"  # label of a turn marked by ">>" without a name
 
 
 def is_name(text: str) -> bool:
-    """A person's name as minutes write it: « Hélène VALADE », « H. Valade », « Mme Roux »."""
+    """A person's name as minutes write it: « Hélène VALADE », « H. Valade », « Mme Roux »,
+    « Thierry P. ». Two capitalised words are a name only with a civility, an initial, a
+    known first name or a surname in capitals: « Affaire Elf », « Impasse des Lavandes » or
+    « Conférence Les Greniers d’Abondance » are not people."""
     text = text.strip()
     if not text or text.split()[0].lower().strip(".") in _NOT_NAMES:
         return False
-    return bool(_NAME.match(text) or _CIVIL_NAME.match(text))
+    if _CIVIL_NAME.match(text):
+        return True
+    words = text.split()
+    if _FIRST_AND_INITIAL.match(text):
+        return is_first_name(words[0])
+    if not _NAME.match(text):
+        return False
+    if re.match(rf"{CIVILITY}\s|{_INITIAL}", text):
+        return True
+    if is_first_name(words[0]) or (len(words) == 2 and is_first_name(words[1])):
+        return True  # « Hélène Valade », « VALADE Hélène »
+    # « Seckou SADIO », « SADIO Seckou »: a surname in capitals beside a first name in
+    # small letters, whatever the first name.
+    capitals = [w for w in words if w.isupper() and len(w) > 1]
+    title = [w for w in words if w[:1].isupper() and any(c.islower() for c in w)]
+    return (
+        len(words) <= 4
+        and bool(capitals)
+        and len(title) == 1
+        and len(capitals) + 1 == len(words)
+        and not common_word(title[0])
+    )
+
+
+def is_first_name(word: str) -> bool:
+    """A first name of the shipped list (« Hélène », « Jean-François », « MARINE »)."""
+    key = fold(word).replace(" ", "-").strip("-")
+    if not key or not word[:1].isalpha():
+        return False
+    return key in _first_names() or all(p in _first_names() for p in key.split("-") if p)
+
+
+@functools.cache
+def _first_names() -> frozenset[str]:
+    text = resources.files("proceedings").joinpath("data/prenoms.txt").read_text("utf-8")
+    return frozenset(
+        w for line in text.splitlines() if not line.startswith("#") for w in line.split()
+    )
 
 
 def common_word(word: str) -> bool:
@@ -151,6 +196,28 @@ def is_role(text: str) -> bool:
 def is_description(text: str) -> bool:
     """An anonymous speaker described by role: « une élue », « un participant de l’atelier »."""
     return bool(_DESCRIPTION.match(text.strip())) and len(text) <= 100
+
+
+# Initials or a numbered voice as a label ("EZ :", "JLM :", "P1 :"): transcripts of debates
+# write them. Alone they could be anything ("NB :"), so they are labels only when a note
+# uses several of them, each more than once, at the start of paragraphs (see recurring).
+_INITIALS_LABEL = re.compile(rf"^([{_UPPER}]{{1,4}}\d?)\s*:\s+\S")
+_NOT_INITIALS = frozenset(
+    "NB PS CR ODJ OJ RAS TBD FAQ URL PDF OK ID EX CF QR ETC NON OUI AG CA GT PV RDV".split()
+)
+_RECURRING = 2  # occurrences of each label
+_RECURRING_VOICES = 2  # distinct labels
+
+
+def recurring_labels(texts: Iterable[str]) -> tuple[str, ...]:
+    """Initials that a note uses as speaker labels: several of them (« EZ : », « VP : »,
+    « P1 : »), each opening at least two paragraphs."""
+    counts: dict[str, int] = {}
+    for text in texts:
+        if (m := _INITIALS_LABEL.match(text.lstrip())) and m[1] not in _NOT_INITIALS:
+            counts[m[1]] = counts.get(m[1], 0) + 1
+    voices = tuple(sorted(k for k, n in counts.items() if n >= _RECURRING))
+    return voices if len(voices) >= _RECURRING_VOICES else ()
 
 
 def split_label(
@@ -179,7 +246,11 @@ def split_label(
         return m[1], m[2]
     if m := _GENERIC.match(text):
         label = m[1].strip().strip("*").strip()
-        if _acceptable(label, known, transcript):
+        rest = m[2].strip()
+        # « Animatrice : Claire Dupont » says who holds a role, « Claude Bideau : 19 voix »
+        # counts votes: neither is a turn of speech.
+        held = _ROLE_ALONE.match(label_name(label)) and _opens_with_name(rest)
+        if _acceptable(label, known, transcript) and not held and not _COUNT.match(rest):
             return label, m[2]
     if transcript and (m := _ZOOM.match(text)):
         label = m[1].strip()
@@ -188,21 +259,83 @@ def split_label(
     return None
 
 
+_COUNT = re.compile(
+    r"^[\d\s.,]+(?:%|voix|votes?|pour|contre|abstentions?|inscrits?|présents?|exprimés?)?"
+    r"[\s.;,]*$",
+    re.IGNORECASE,
+)
+
+
+def _opens_with_name(text: str) -> bool:
+    """Text that starts with a person's name: « Yann Lossouarn @yann », « Alain Guglielmetti
+    (paysagiste) et Arnaud Groult »."""
+    words = re.split(r"[\s(,@]+", text, maxsplit=4)
+    return any(is_name(" ".join(words[:n]).rstrip(".")) for n in (2, 3) if len(words) >= n)
+
+
+def label_name(label: str) -> str:
+    """The name of a label without what follows it: « S. Gaillac (CRAIG) », « Hélène
+    Valade, directrice », « Yoann - Cantons solidaires » and « Yoann Groupe entraide 22 »
+    give « S. Gaillac », « Hélène Valade », « Yoann » and « Yoann »."""
+    name = re.split(r",|\s[-–—]\s|\s*\(", label, maxsplit=1)[0].strip()
+    words = name.split()
+    if (
+        len(words) > 1
+        and not is_name(name)
+        and is_first_name(words[0])
+        and (words[1][:1].isupper() or words[1][:1].isdigit())
+    ):
+        return words[0]  # a first name, then the organisation
+    return name
+
+
 def _acceptable(label: str, known: Callable[[str], bool], transcript: bool) -> bool:
-    name = label.split(",", 1)[0].strip()
+    name = label_name(label)
     if not name or len(name) > 100:
         return False
-    words = re.findall(r"[\w’']+", name.lower())
+    # the words of the label, initials apart (« A. Richard » is not the verb « a »)
+    words = [w for w in re.findall(r"[\w’']+\.?", name.lower()) if not re.fullmatch(r"\w\.", w)]
+    words = [w.rstrip(".") for w in words]
     if any(
         w in _NOT_IN_LABELS or w.startswith(("qu’", "qu'", "s’", "s'", "n’", "n'")) for w in words
     ):
         return False
     if known(name) or is_description(name) or DIARIZATION.match(name):
         return True
-    if is_name(name):
-        return True
-    # One capitalised word ("Claire: …") is a label only in a transcript's cue.
-    return transcript and bool(re.fullmatch(_WORD, name)) and name.lower() not in _NOT_NAMES
+    if len(name.split()) == 1 and is_first_name(name) and not common_word(name):
+        return True  # « Sébastien : je comprends », « Anna, même groupe : »
+    # A role alone, in the singular: « Animatrice », « Intervenant du public 2 »; a plural
+    # (« Participants : 12 ») is a field of the minutes.
+    return is_name(name) or (
+        bool(_ROLE_ALONE.match(name)) and not name.split()[0].endswith(("s", "x"))
+    )
+
+
+_INTRODUCER = re.compile(
+    rf"([^!?;…«»\"“”]{{2,120}}?)\s+(?:(?:lui|leur|nous|vous|y|en)\s+)?"
+    rf"(?:(?:a|ont|avait|s’est|s'est|se|s’|s')\s*)?(?:{_SPEECH})\b[^:«»\"“.!?]{{0,80}}"
+    rf"(?::|\bque|\bqu[’'])\s*$",
+    re.IGNORECASE,
+)
+_SUBJECT_WORDS = 6  # words before the verb that may name the speaker
+_LONE_NAME = re.compile(rf"^{_WORD}$")
+
+
+def introducer(before: str, known: Callable[[str], bool] = lambda _: False) -> str | None:
+    """Who the words just before a quotation say is speaking: « …, M. CHIRAC déclarait,
+    le 2 février 1979 : » or « Tjibaou disait, il y a quelque temps, que »."""
+    m = _INTRODUCER.search(before[-240:])
+    if m is None:
+        return None
+    words = m[1].split()[-_SUBJECT_WORDS:]
+    for start in range(len(words)):  # the longest run of words just before the verb
+        subject = " ".join(words[start:]).strip(",")
+        if is_description(subject) or is_name(subject) or known(subject):
+            return subject
+    last = words[-1].strip(",") if words else ""
+    if _LONE_NAME.match(last) and not common_word(last) and last.lower() not in _NOT_IN_LABELS:
+        return last  # a surname alone: « Tjibaou disait que »
+    return None
 
 
 def narrator(text: str, known: Callable[[str], bool] = lambda _: False) -> str | None:
@@ -275,7 +408,7 @@ class Directory:
         return self.lookup(label) is not None or key in self._declared
 
     def resolve(self, label: str) -> Speaker:
-        name = label.split(",", 1)[0].strip()
+        name = label_name(label)
         if label == UNKNOWN_VOICE:
             return Speaker(label, "Intervenant·e", anonymous=True)
         if m := DIARIZATION.match(name):

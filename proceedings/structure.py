@@ -32,7 +32,20 @@ from .model import (
     Speaker,
     Turn,
 )
-from .speakers import UNKNOWN_VOICE, Directory, is_description, is_name, narrator, split_label
+from .speakers import (
+    UNKNOWN_VOICE,
+    Directory,
+    fold,
+    introducer,
+    is_description,
+    is_first_name,
+    is_name,
+    is_role,
+    label_name,
+    narrator,
+    recurring_labels,
+    split_label,
+)
 
 PROPOSAL_HEADING = re.compile(
     r"^(?:nos\s+|les\s+|quelques\s+)?(?:propositions?|recommandations?|préconisations?|"
@@ -44,12 +57,18 @@ PROPOSAL_LINE = re.compile(
     r"^(?:proposition|préconisation|recommandation|piste)(?:\s+n°\s*\d+|\s+\d+)?\s*:\s*(.+)$",
     re.IGNORECASE | re.DOTALL,
 )
+# Lists of who was there: a name in them is not a turn of speech.
+ROSTER_HEADING = re.compile(
+    r"^(?:les\s+|liste\s+des\s+)?(?:participant(?:·?e)?s|présent(?:·?e)?s|personnes\s+présentes|"
+    r"étaient\s+présent(?:·?e)?s|membres\s+présents|excusé(?:·?e)?s|absent(?:·?e)?s|"
+    r"invité(?:·?e)?s|intervenant(?:·?e)?s|qui\s+était\s+là)\b",
+    re.IGNORECASE,
+)
 KEY_HEADING = re.compile(
     r"^(?:ce\s+qu[’']il\s+faut\s+retenir|(?:les\s+)?points?\s+(?:clés?|à\s+retenir)|"
     r"à\s+retenir|messages?\s+clés?|l[’']essentiel|en\s+bref|les\s+enseignements)\b",
     re.IGNORECASE,
 )
-_QUOTED = re.compile(r"«\s*([^«»]+?)\s*»")
 _ATTRIBUTION = re.compile(r"^(.*?[».!?…])\s*[(\[]([^()\[\]]{2,120})[)\]]\s*$", re.DOTALL)
 _DASH_ATTRIBUTION = re.compile(r"^(.*?[».!?…])\s*[—–-]\s*([^—–]{2,80})$", re.DOTALL)
 _MIN_QUOTE_WORDS = 4
@@ -158,6 +177,9 @@ class _Builder:
     turn: list[Block] = field(default_factory=list)
     speaker: Speaker | None = None
     heading_speaker: tuple[Speaker, int] | None = None  # (speaker, heading level)
+    line_speaker: Speaker | None = None  # a name on a line of its own, until the next label
+    roster_level: int | None = None  # level of the current « Participants » heading
+    roster: bool = False  # in a list of who was there (« Participants : » then items)
     proposal_level: int | None = None  # level of the current "Propositions" heading
     key_level: int | None = None  # level of the current "Ce qu'il faut retenir" heading
     key_points: list[Block] = field(default_factory=list)
@@ -192,23 +214,29 @@ class _Builder:
 
 def structure(note: Note, directory: Directory, diag: Diagnostics) -> NoteContent:
     """Speaker turns, quotes and proposals of one note."""
-    directory = directory.for_note(note.meta.intervenants)
+    voices = recurring_labels(b.text for b in note.blocks if b.kind in ("paragraph", "item"))
+    directory = directory.for_note((*note.meta.intervenants, *voices))
     b = _Builder(note, directory)
-    for block in _dense_headings(note.blocks):
+    for block in _midway_turns(_dense_headings(note.blocks), directory):
         if block.kind == "heading":
             b.close()
+            b.line_speaker, b.roster = None, False
             if b.heading_speaker and block.level <= b.heading_speaker[1]:
                 b.heading_speaker = None
             if b.proposal_level is not None and block.level <= b.proposal_level:
                 b.proposal_level = None
             if b.key_level is not None and block.level <= b.key_level:
                 b.key_level = None
+            if b.roster_level is not None and block.level <= b.roster_level:
+                b.roster_level = None
             title = block.text.strip()
             if KEY_HEADING.match(title):
                 b.key_level = block.level
                 continue  # its content goes to the session's key messages
-            if is_name(title) or directory.knows(title):
-                b.heading_speaker = (directory.resolve(title), block.level)
+            if ROSTER_HEADING.match(title):
+                b.roster_level = block.level
+            elif (label := _name_line(title, directory, heading=True)) is not None:
+                b.heading_speaker = (directory.resolve(label), block.level)
                 continue  # the name is shown with the turn, not as a heading
             if PROPOSAL_HEADING.match(title):
                 b.proposal_level = block.level
@@ -217,21 +245,211 @@ def structure(note: Note, directory: Directory, diag: Diagnostics) -> NoteConten
         if b.key_level is not None:
             b.key_points.append(block)
             continue
+        if b.roster_level is not None or _in_roster(b, block):
+            b.close()  # who was there is not who spoke
+            b.items.append(block)
+            continue
         speaker, block = _label(block, directory)
+        if speaker is None and block.kind == "paragraph":
+            first, _, rest = block.text.strip().partition("\n")
+            if (label := _name_line(first, directory)) is not None:
+                speaker = directory.resolve(label)
+                if not rest.strip():
+                    b.close()
+                    b.line_speaker = speaker  # what follows is theirs
+                    continue
+                block = replace(
+                    block, spans=_drop(block.spans, block.text.index(first) + len(first))
+                )
+                b.line_speaker = speaker
+        elif speaker is not None:
+            b.line_speaker = None
         _collect(b, block, speaker)
         if speaker is not None:
             b.speak(speaker, block)
+        elif b.line_speaker is not None and block.kind != "image":
+            b.speak(b.line_speaker, block)
         elif b.heading_speaker is not None and block.kind != "image":
             b.speak(b.heading_speaker[0], block)
         else:
             b.close()
             b.items.append(block)
     b.close()
-    content = NoteContent(
-        note, tuple(b.items), tuple(b.quotes), tuple(b.proposals), tuple(b.key_points)
-    )
+    items, quotes = _merge_variants(b.items, b.quotes)
+    content = NoteContent(note, items, quotes, tuple(b.proposals), tuple(b.key_points))
     _check_speakers(content, directory, diag)
     return content
+
+
+def _merge_variants(
+    items: list[Block | Turn], quotes: list[Quote]
+) -> tuple[tuple[Block | Turn, ...], tuple[Quote, ...]]:
+    """One speaker for the ways a note writes them: « Emmanuel C » and « Laurence » are
+    « Emmanuel Cibert » and « Laurence Le Du-Blayo » when the note names them in full;
+    « Intervenant public 2 » is « Intervenant du public 2 ». A first name alone is not
+    merged when the note also writes that person with an initial (« Emmanuel C »): the
+    note then tells two people of that first name apart."""
+    speakers = {i.speaker.name: i.speaker for i in items if isinstance(i, Turn)}
+    speakers.update({q.speaker.name: q.speaker for q in quotes if q.speaker is not None})
+    full = [sp for sp in speakers.values() if not sp.anonymous and sp.person is None]
+    canon: dict[str, Speaker] = {}
+    for speaker in speakers.values():
+        # « Mickael » and « Mickaël », « Marie-hélène » and « Marie-Hélène »: one person
+        same = next(sp for sp in speakers.values() if fold(sp.name) == fold(speaker.name))
+        if same is not speaker:
+            canon[speaker.name] = same
+            continue
+        if speaker.anonymous:
+            key = _role_key(speaker.name)
+            first = next(
+                sp for sp in speakers.values() if sp.anonymous and _role_key(sp.name) == key
+            )
+            if first is not speaker:
+                canon[speaker.name] = first
+            continue
+        if speaker.person is not None:
+            continue
+        wider = [
+            sp
+            for sp in full
+            if sp is not speaker and _shorter_form(speaker.name, sp.name, speakers)
+        ]
+        if len(wider) == 1:
+            canon[speaker.name] = wider[0]
+    if not canon:
+        return tuple(items), tuple(quotes)
+    merged: list[Block | Turn] = []
+    for item in items:
+        if isinstance(item, Turn) and item.speaker.name in canon:
+            item = replace(item, speaker=canon[item.speaker.name])
+            if merged and isinstance(merged[-1], Turn) and merged[-1].speaker == item.speaker:
+                merged[-1] = _joined(merged[-1], item)
+                continue
+        merged.append(item)
+    return tuple(merged), tuple(
+        replace(q, speaker=canon[q.speaker.name])
+        if q.speaker is not None and q.speaker.name in canon
+        else q
+        for q in quotes
+    )
+
+
+def _joined(first: Turn, second: Turn) -> Turn:
+    starts = [t for t in (first.start, second.start) if t is not None]
+    ends = [t for t in (first.end, second.end) if t is not None]
+    return replace(
+        first,
+        blocks=first.blocks + second.blocks,
+        start=min(starts) if starts else None,
+        end=max(ends) if ends else None,
+    )
+
+
+def _role_key(name: str) -> str:
+    words = fold(name).split()
+    return " ".join(w for w in words if w not in ("du", "de", "la", "le", "des", "l"))
+
+
+def _shorter_form(short: str, long: str, speakers: dict[str, Speaker]) -> bool:
+    """« Emmanuel C » or « Laurence » written for « Emmanuel Cibert », « Laurence Le Du-Blayo »."""
+    s, w = fold(short).split(), fold(long).split()
+    if not s or len(w) < 2 or s == w or s[0] != w[0]:
+        return False
+    if len(s) == 1:  # a first name alone, unless an initial form tells two people apart
+        return not any(
+            len(o := fold(other).split()) == 2 and o[0] == s[0] and len(o[1]) == 1
+            for other in speakers
+        )
+    if len(s) == 2 and len(s[1]) <= 2:  # first name and initial of the surname
+        return w[1].startswith(s[1]) and len(w[1]) > len(s[1])
+    return len(s) < len(w) and s == w[: len(s)]
+
+
+# A sentence of the rapporteur, then a label and a quotation in the same paragraph: « Dans
+# la salle, la question a trouvé un écho. Une chargée de mission : « Les ODD… » ».
+_MIDWAY = re.compile(r"[.!?…»]\s+(?=[^.!?…:«»\n]{2,120}?\s*:\s*«)")
+
+
+def _midway_turns(blocks: list[Block], directory: Directory) -> list[Block]:
+    """Paragraphs cut where a speaker label opens a quotation after the rapporteur's own
+    sentences, so that the label starts a turn as at the start of a paragraph."""
+    out: list[Block] = []
+    for block in blocks:
+        if block.kind != "paragraph" or block.speaker or "«" not in block.text:
+            out.append(block)
+            continue
+        text = block.text
+        for m in _MIDWAY.finditer(text):
+            found = split_label(text[m.end() :], directory.knows)
+            if found is None or "«" not in found[1][:3]:
+                continue
+            first, rest = _cut(block.spans, m.end())
+            out += [replace(block, spans=first), replace(block, spans=rest)]
+            break
+        else:
+            out.append(block)
+    return out
+
+
+def _cut(spans: tuple[Span, ...], count: int) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
+    """Spans split after ``count`` characters of text (footnotes stay with the first part)."""
+    first: list[Span] = []
+    rest: list[Span] = []
+    for span in spans:
+        if span.footnote or count <= 0:
+            (first if span.footnote and count > 0 else rest).append(span)
+            continue
+        if len(span.text) <= count:
+            first.append(span)
+            count -= len(span.text)
+            continue
+        first.append(replace(span, text=span.text[:count].rstrip()))
+        rest.append(replace(span, text=span.text[count:].lstrip()))
+        count = 0
+    return tuple(s for s in first if s.text), tuple(s for s in rest if s.text)
+
+
+def _in_roster(b: _Builder, block: Block) -> bool:
+    """Inside a list of who was there, opened by a paragraph « Participants : »."""
+    if block.kind == "paragraph":
+        b.roster = bool(ROSTER_HEADING.match(block.text.strip())) and block.text.rstrip(
+            " *"
+        ).endswith(":")
+        return b.roster
+    return b.roster and block.kind == "item"
+
+
+def _name_line(text: str, directory: Directory, heading: bool = False) -> str | None:
+    """The speaker label that a line of its own, or a heading, is made of: « S. Gaillac
+    (CRAIG) », « Plouër-sur-Rance, Emmanuel Cibert », « (Béatrice) », « Une élue : ». The
+    same labels as at the start of a paragraph (``split_label``); a heading must name a
+    person, not a role."""
+    line = text.strip().strip("*_").strip().rstrip(":").strip()
+    if line.startswith("(") and ")" in line:
+        inside, _, after = line[1:].partition(")")
+        if not after.strip() or after.strip()[:1] in "-–—":
+            line = inside.strip()  # « (Béatrice) », « (Elisabeth Lechenne) – arrivée après »
+    if not line or len(line) > 100 or any(c in line for c in ':«»"\n') or line[-1] in ".!?…;":
+        return None
+    parts = [p.strip() for p in line.split(",") if p.strip()]
+    for label in dict.fromkeys((line, parts[0], parts[-1]) if parts else (line,)):
+        found = split_label(f"{label} : …", directory.knows)
+        if found is None or found[0] != label or _plural(label):
+            continue
+        name = label_name(label)
+        if heading and not (is_name(name) or directory.knows(name) or is_first_name(name)):
+            continue
+        return label
+    return None
+
+
+def _plural(label: str) -> bool:
+    """A description of several people (« Les participants », « Des élus »): a list, not
+    a voice."""
+    words = label.lower().split()
+    if not is_description(label) and not is_role(label):
+        return False
+    return words[0] in ("les", "des") or (len(words) > 1 and words[1].endswith(("s", "x")))
 
 
 def _dense_headings(blocks: tuple[Block, ...]) -> list[Block]:
@@ -283,16 +501,76 @@ def _collect(b: _Builder, block: Block, speaker: Speaker | None) -> None:
             b.proposals.append(Proposal(_sentence(text), path, block.line))
     if block.kind == "quote":
         quote, who = _attributed(text, b.directory)
-        if len(quote.split()) >= _MIN_QUOTE_WORDS:
+        marked = quote != text.strip() or _MARKED.fullmatch(text) is not None
+        # Word and LibreOffice make a block quote of any indented paragraph (pandoc reads
+        # indentation as quotation): there, only marks or an attribution make a quote.
+        trusted = b.note.format not in _INDENTED_FORMATS or marked or who is not None
+        if (
+            len(quote.split()) >= _MIN_QUOTE_WORDS
+            and trusted
+            and (who is not None or marked or _speech_like(quote))
+        ):
             b.quotes.append(Quote(quote, who or speaker, path, block.line))
         return
     if block.kind in ("paragraph", "item"):
         who = speaker or (b.heading_speaker[0] if b.heading_speaker else None)
         if who is None and (subject := narrator(text, b.directory.knows)) is not None:
             who = b.directory.resolve(subject)
+        total = len(text.split())
         for m in _QUOTED.finditer(text):
-            if len(m[1].split()) >= _MIN_QUOTE_WORDS:
-                b.quotes.append(Quote(m[1].strip(), who, path, block.line))
+            said = next(g for g in m.groups() if g is not None).strip()
+            before = text[: m.start()]
+            count = len(said.split())
+            title = _TITLE_BEFORE.search(before)
+            if count < _MIN_QUOTE_WORDS or (
+                title and not _POSSESSIVE.search(before[: title.start()])
+            ):
+                continue
+            introduced = introducer(before, b.directory.knows)
+            if not (introduced or _COLON_BEFORE.search(before) or _speech_like(said)):
+                continue  # a term or a name in quotation marks, not words someone said
+            by: Speaker | None
+            if introduced is not None:
+                by = b.directory.resolve(introduced)
+            elif count >= _WHOLE * total:
+                by = who  # the block is the quotation: its speaker said it
+            else:
+                by = None  # quoted inside someone's words: not theirs, unless told
+            b.quotes.append(Quote(said, by, path, block.line))
+
+
+# « … », “ … ” and "…" (straight quotes of a transcript) around words someone said.
+_QUOTED = re.compile(r"«\s*([^«»]+?)\s*»|“([^“”\n]+)”|\"([^\"\n]+)\"")
+_MARKED = re.compile(r"\s*(?:«[^«»]+»|“[^“”]+”|\"[^\"]+\")\s*[.…]?\s*")
+_INDENTED_FORMATS = frozenset({"word", "word-97", "libreoffice", "rtf"})
+_WHOLE = 0.6  # share of a block's words a quotation must hold to be the block's words
+# What a quotation is when it is not speech: the title of a book, a law, an event…
+_TITLE_BEFORE = re.compile(
+    r"\b(?:intitulée?s?|titre|thème|livre|ouvrage|rapport|synthèse|loi|programme|projet|"
+    r"dispositif|rencontre|journée|colloque|guide|démarche|appel|opération|label|film|"
+    r"émission|slogan|devise|campagne|réseau|atelier|objectif|session|table\s+ronde|plan|"
+    r"charte|stratégie|étude|revue|magazine|journal|site|plateforme|application|collectif|"
+    r"association|festival|prix|concours|manifeste|tribune|mention|notion|concept|terme|question|"
+    r"expression|mot|mots|baptisée?s?|appelée?s?|nommée?s?|dite?s?)"
+    r"(?:\s+(?:de|du|des|d[’']|la|le|les|l[’']|n°\s*\d+))*\s*[,:]?\s*$",
+    re.IGNORECASE,
+)
+# « Sa question : « … » »: the question someone asked is their words.
+_POSSESSIVE = re.compile(r"\b(?:sa|son|leur|ma|mon|notre|votre)\s+(?:même\s+)?$", re.IGNORECASE)
+_COLON_BEFORE = re.compile(r":\s*$")
+# Words that mark speech: persons of the dialogue, and the turns people use when talking.
+_SPEECH_WORDS = frozenset(
+    "je j me m moi mon ma mes nous notre nos on vous votre vos tu te toi ton ta tes ça faut".split()
+)
+
+
+def _speech_like(text: str) -> bool:
+    """Words someone said rather than a name or a term: a person of the dialogue, or a
+    whole sentence."""
+    tokens = re.findall(r"\w+", text.lower().replace("’", "'"))
+    return bool(_SPEECH_WORDS.intersection(tokens)) or (
+        len(tokens) >= 6 and text.rstrip().endswith((".", "!", "?", "…"))
+    )
 
 
 def _attributed(text: str, directory: Directory) -> tuple[str, Speaker | None]:

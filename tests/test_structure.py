@@ -273,3 +273,133 @@ def test_participants_declared_in_the_header(tmp_path: Path) -> None:
         ("Claire Morvan", False, False, "Bonjour."),
         ("Paul Roy", False, False, "Bonsoir."),
     ]
+
+
+# -- what real minutes and verbatims write (the gold standard measures the whole) ----------
+
+
+@pytest.mark.parametrize(
+    ("label", "person"),
+    [
+        ("Hélène VALADE", True),
+        ("VALADE Hélène", True),
+        ("Seckou SADIO", True),
+        ("Thierry P.", True),
+        ("A-Y. Guégan", True),
+        ("Mme. COTTA", True),
+        ("Patrick Poivre d'Arvor", True),
+        ("MARINE LE PEN", True),
+        ("TITRE I", False),
+        ("Aménagement du Territoire", False),
+        ("Affaire Elf", False),
+        ("Cegep Saint-Laurent", False),
+        ("Impasse des Lavandes", False),
+        ("Conférence Les Greniers d'Abondance", False),
+        ("Famille Otor", False),
+    ],
+)
+def test_a_name_is_a_person_not_a_heading_or_a_place(label: str, person: bool) -> None:
+    from proceedings.speakers import is_name
+
+    assert is_name(label) is person
+
+
+def test_initials_of_a_debate_are_speakers_when_several_recur(tmp_path: Path) -> None:
+    content = structured(
+        tmp_path,
+        "EZ : On est très peu dépendants du gaz.\n\nVP : Ce n’est pas vous qui payez.\n\n"
+        "EZ : Je continue.\n\nVP : Et madame Thatcher ?\n\nNB : une note du rapporteur.\n",
+        name="debat.txt",
+    )
+    assert [(t.speaker.name, t.blocks[0].text) for t in _turns(content)] == [
+        ("EZ", "On est très peu dépendants du gaz."),
+        ("VP", "Ce n’est pas vous qui payez."),
+        ("EZ", "Je continue."),
+        ("VP", "Et madame Thatcher ?"),
+    ]
+
+
+def test_a_list_of_participants_is_not_a_turn_of_speech(tmp_path: Path) -> None:
+    content = structured(
+        tmp_path,
+        "## Les participants\n\n**Delphine Robinault** : élue de la commune de Matignon.\n\n"
+        "**Nicolas** : citoyen de la commune.\n\n## Échanges\n\n"
+        "**Delphine Robinault** : nous avons signé la convention.\n\n"
+        "Participants :\n\n- Sébastien : Eurométropole\n- Anna : café solidaire\n",
+    )
+    assert [(t.speaker.name, t.blocks[0].text) for t in _turns(content)] == [
+        ("Delphine Robinault", "nous avons signé la convention.")
+    ]
+
+
+def test_a_name_on_its_own_line_gives_what_follows_to_its_speaker(tmp_path: Path) -> None:
+    content = structured(
+        tmp_path,
+        "### Suivi des projets\n\n"
+        "S. Gaillac (CRAIG)\\\n- Vision globale du PCRS\\\n- métadonnées\n\n"
+        "F. Deneux (CRAIG)\\\nSujets d'importance :\n\n* Mises à jour\n* Financement\n\n"
+        "**Plouër-sur-Rance, Emmanuel Cibert**\n\n- les écoles représentent 600 repas.\n\n"
+        "(Béatrice)\n- Existence à Dinan d’un dispositif.\n",
+    )
+    assert [(t.speaker.name, len(t.blocks)) for t in _turns(content)] == [
+        ("S. Gaillac", 2),
+        ("F. Deneux", 3),
+        ("Emmanuel Cibert", 1),
+        ("Béatrice", 1),
+    ]
+
+
+def test_variants_of_one_label_are_one_speaker(tmp_path: Path) -> None:
+    content = structured(
+        tmp_path,
+        "Intervenant du public 2 : une question sur le foncier.\n\n"
+        "Emmanuel Cibert : la commune a signé.\n\nIntervenant public 2 : et les écoles ?\n\n"
+        "Emmanuel C : elles suivent.\n\nLaurence Le Du-Blayo : Dinan aussi.\n\n"
+        "Laurence : et le marché.\n",
+    )
+    assert [t.speaker.name for t in _turns(content)] == [
+        "Intervenant du public 2",
+        "Emmanuel Cibert",
+        "Intervenant du public 2",
+        "Emmanuel Cibert",
+        "Laurence Le Du-Blayo",
+    ]
+
+
+def test_a_label_after_the_rapporteurs_sentence_starts_a_turn(tmp_path: Path) -> None:
+    content = structured(
+        tmp_path,
+        "La question a trouvé un écho. Une chargée de mission : « Les ODD parlent à tous. »\n",
+    )
+    (turn,) = _turns(content)
+    assert (turn.speaker.name, turn.blocks[0].text) == (
+        "Une chargée de mission",
+        "« Les ODD parlent à tous. »",
+    )
+    assert [b.text for b in content.items if isinstance(b, Block)] == [
+        "La question a trouvé un écho."
+    ]
+
+
+def test_quotes_are_words_someone_said_and_credited_only_when_the_text_says_who(
+    tmp_path: Path,
+) -> None:
+    content = structured(
+        tmp_path,
+        "Bruno adhère à une « charte de bon sens pour tous ».\n\n"
+        "Elle a lu le livre « Nous vivrons dans nos villes demain ».\n\n"
+        "Marc Dupont : je vous cite, vous disiez : « il y a des fortunes immenses » et c’est "
+        "faux, le président déclarait : « Nous tiendrons nos engagements. » Voilà.\n\n"
+        "Marc Dupont : « Nous avons besoin d’outils simples. »\n",
+    )
+    assert [(q.text, q.speaker.name if q.speaker else None) for q in content.quotes] == [
+        ("il y a des fortunes immenses", None),
+        ("Nous tiendrons nos engagements.", "Le président"),
+        ("Nous avons besoin d’outils simples.", "Marc Dupont"),
+    ]
+
+
+def _turns(content):  # type: ignore[no-untyped-def]
+    from proceedings.model import Turn
+
+    return [i for i in content.items if isinstance(i, Turn)]
