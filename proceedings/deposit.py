@@ -7,6 +7,8 @@ was left out and why, per session, for the rapporteurs and the editor.
 
 from __future__ import annotations
 
+import re
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -15,6 +17,7 @@ from .model import Note, NoteContent, Synthesis
 from .readers import Found
 from .typography import french, ordinal
 
+_WORD = re.compile(r"\w+")
 FORMAT_NAMES = {
     "markdown": "Markdown",
     "texte": "texte",
@@ -26,11 +29,15 @@ FORMAT_NAMES = {
     "webvtt": "WebVTT",
     "srt": "SubRip",
     "whisper": "transcription horodatée",
+    "csv": "tableau CSV",
+    "xlsx": "tableau Excel",
 }
 
 
 def screen(notes: Iterable[Note], diag: Diagnostics) -> list[Note]:
-    """Notes worth publishing: not empty, and not a copy of a note already kept."""
+    """Notes worth publishing: not empty, and not a copy of a note already kept, byte for
+    byte or word for word (the same recording as subtitles and as word-level subtitles,
+    a Word document and its LibreOffice export)."""
     kept: list[Note] = []
     by_digest: dict[str, Note] = {}
     for note in notes:
@@ -45,7 +52,68 @@ def screen(notes: Iterable[Note], diag: Diagnostics) -> list[Note]:
         if note.digest:
             by_digest[note.digest] = note
         kept.append(note)
-    return kept
+    left_out = _same_words(kept)
+    for note in kept:
+        if note.path in left_out:
+            twin = left_out[note.path]
+            diag.warning(
+                f"mêmes mots que {twin.shown} (même enregistrement ou même texte dans un autre "
+                f"format), doublon ignoré ; {twin.shown} est gardé",
+                note.shown,
+            )
+    return [n for n in kept if n.path not in left_out]
+
+
+_SHINGLE = 5  # words of the runs two texts are compared on
+_SAME = 0.9  # share of runs in common for two notes to be the same text
+_SKETCH = 4  # smallest run hashes that index a note, to compare only likely twins
+
+
+def _same_words(notes: list[Note]) -> dict[str, Note]:
+    """Notes that repeat another one's words (path -> the note kept instead). Of two twins,
+    the one whose blocks are fuller is kept (subtitles by sentence rather than by word),
+    then the one with a status and a rapporteur, then the first by path."""
+    runs = {n.path: _runs(n) for n in notes}
+    index: dict[int, list[Note]] = {}
+    for note in notes:
+        for h in sorted(runs[note.path])[:_SKETCH]:
+            index.setdefault(h, []).append(note)
+    left_out: dict[str, Note] = {}
+    for note in notes:
+        mine = runs[note.path]
+        if len(mine) < _SKETCH or note.path in left_out:
+            continue
+        candidates = {o.path: o for h in sorted(mine)[:_SKETCH] for o in index[h]}
+        for other in candidates.values():
+            theirs = runs[other.path]
+            if other.path == note.path or other.path in left_out:
+                continue
+            if len(mine & theirs) >= _SAME * max(len(mine), len(theirs)):
+                keep, drop = sorted((note, other), key=_keeper)
+                left_out[drop.path] = keep
+                if drop is note:
+                    break
+    return left_out
+
+
+def _runs(note: Note) -> set[int]:
+    words = [w for b in note.blocks for w in _WORD.findall(b.text.lower())]
+    # a stable hash (not Python's, which changes between runs): same inputs, same choice
+    return {
+        zlib.crc32(" ".join(words[i : i + _SHINGLE]).encode())
+        for i in range(len(words) - _SHINGLE + 1)
+    }
+
+
+def _keeper(note: Note) -> tuple[float, int, int, str]:
+    # subtitles by sentence rather than by word; for other notes, fuller paragraphs
+    pieces = note.cues or sum(1 for b in note.blocks if b.text.strip()) or 1
+    return (
+        -note.words / pieces,
+        note.meta.statut is None,
+        not note.meta.rapporteur,
+        note.path,
+    )
 
 
 @dataclass(frozen=True, slots=True)

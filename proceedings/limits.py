@@ -15,13 +15,30 @@ MAX_NOTE = 64 * MIB
 
 # Extensions of the files read as notes (the readers' registry; a test checks they agree).
 NOTE_SUFFIXES = frozenset(
-    {".md", ".markdown", ".txt", ".docx", ".odt", ".rtf", ".doc", ".html", ".htm", ".vtt", ".srt"}
+    {
+        ".md",
+        ".markdown",
+        ".txt",
+        ".docx",
+        ".odt",
+        ".rtf",
+        ".doc",
+        ".html",
+        ".htm",
+        ".vtt",
+        ".srt",
+        ".csv",  # workshop boards and polls (readers/boards.py, whose bounds are its own)
+        ".xlsx",
+    }
 )
 
 # Files of an event folder that describe the event and are not notes.
 PROGRAMME_FILE = "programme.yaml"
 EDITORIAL_FILE = "editorial.md"
-EVENT_FILES = frozenset({PROGRAMME_FILE, EDITORIAL_FILE, "thesaurus.yaml", "mots-cles.yaml"})
+STATUS_FILE = "statuts.yaml"  # the status and rapporteur of notes without a header
+EVENT_FILES = frozenset(
+    {PROGRAMME_FILE, EDITORIAL_FILE, STATUS_FILE, "thesaurus.yaml", "mots-cles.yaml"}
+)
 
 # A transcript of more cues is refused: a ten-hour recording subtitled word by word has
 # about 90,000; the 440,000 cues of a 50 MB transcript are read in about 12 s.

@@ -154,6 +154,7 @@ class Block:
     spans: tuple[Span, ...]  # the text; an image's description; a table's caption
     level: int = 0  # heading level (1 = top of the note) or list depth (0 = top)
     ordered: bool = False  # numbered list item
+    number: int = 0  # its number as written (« 3. »); 0 when the format does not say
     line: int = 0  # 1-based line in the source file, for messages (0: no lines)
     rows: tuple[tuple[Cell, ...], ...] = ()  # table rows; the first one is the header
     media: str = ""  # image: the name of one of the note's Media
@@ -211,6 +212,7 @@ class Note:
     conversions: tuple[str, ...] = ()  # what was done to read it, for the deposit report
     media: tuple[Media, ...] = ()
     digest: str = ""  # SHA-256 of the file's bytes, to find duplicates
+    cues: int = 0  # timed cues of a transcript (subtitles, Whisper), to tell twins apart
 
     @property
     def folder(self) -> tuple[str, ...]:

@@ -153,8 +153,8 @@ def test_discover_sorts_skips_debris_and_warns_on_unknown_formats(tmp_path: Path
     ]
     assert [str(d) for d in diag] == [
         f"{tmp_path.as_posix()}/b/photo.jpeg: avertissement : format non pris en charge, "
-        "fichier ignoré (formats lus : .doc, .docx, .htm, .html, .markdown, .md, .odt, .rtf, "
-        ".srt, .txt, .vtt)"
+        "fichier ignoré (formats lus : .csv, .doc, .docx, .htm, .html, .markdown, .md, .odt, "
+        ".rtf, .srt, .txt, .vtt, .xlsx)"
     ]
     assert read_or_report(found[4], diag) is None
 

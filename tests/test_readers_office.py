@@ -311,3 +311,26 @@ def test_odt_tracked_changes_are_accepted(tmp_path: Path) -> None:
             dst.writestr(info, data)
     note = read(office.read_odt, changed.getvalue(), "note.odt")
     assert [b.text for b in note.blocks] == ["La commune finance désormais le service."]
+
+
+@pytest.mark.parametrize(
+    ("author", "rapporteur"),
+    [("Léa Roux", "Léa Roux"), ("sam2", ""), ("DDT 35", ""), ("Windows User", "")],
+)
+def test_the_author_property_is_a_rapporteur_only_when_it_names_a_person(
+    author: str, rapporteur: str
+) -> None:
+    document = docx.Document()
+    document.core_properties.author = author
+    document.add_paragraph("Une note de séance.")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    note = office.read_docx(buffer.getvalue(), "n.docx", "ev/n.docx", Diagnostics())
+    assert note.meta.rapporteur == rapporteur
+    refused = [c for c in note.conversions if "non retenu comme rapporteur" in c]
+    expected = (
+        []
+        if rapporteur or author == "Windows User"
+        else [f"auteur du document non retenu comme rapporteur : « {author} »"]
+    )
+    assert refused == expected

@@ -177,10 +177,47 @@ def test_broken_srt_files(source: str, message: str) -> None:
     assert str(info.value) == message
 
 
-def test_whisper_line_without_times() -> None:
-    source = "[1.0, 2.0] - SPEAKER_00: Oui.\n[2.0, 3.0] - SPEAKER_01: Non.\nperdu\n"
-    with pytest.raises(SourceError) as info:
-        text.read(source.encode(), "w.txt", "w.txt", Diagnostics())
-    assert str(info.value) == (
-        "w.txt:3: ligne sans horodatage « [début, fin] » dans une transcription horodatée"
+def test_whisper_segments_are_read_whatever_surrounds_them() -> None:
+    """A title, a line without times, a summary: the segments are a transcript's turns and
+    the rest is text (it was once refused whole); a segment that ends before it starts keeps
+    its text, with a warning."""
+    source = (
+        "Table ronde, transcription automatique\n\n"
+        "[1.0, 2.0] - SPEAKER_00: Oui, tout à fait.\n[2.0, 3.0] - SPEAKER_01: Non.\n"
+        "[00:00:04.000 --> 00:00:03.500] SPEAKER_00: Je reprends.\n"
+        "perdu puis retrouvé\n"
     )
+    diag = Diagnostics()
+    note = text.read(source.encode(), "w.txt", "w.txt", diag)
+    assert [(b.kind, b.speaker, b.text) for b in note.blocks] == [
+        ("heading", "", "Table ronde, transcription automatique"),
+        ("paragraph", "SPEAKER_00", "Oui, tout à fait."),
+        ("paragraph", "SPEAKER_01", "Non."),
+        ("paragraph", "SPEAKER_00", "Je reprends."),
+        ("paragraph", "", "perdu puis retrouvé"),
+    ]
+    assert (note.format, note.cues) == ("whisper", 3)
+    assert [str(d) for d in diag] == [
+        "w.txt:5: avertissement : fin « 00:00:03.500 » avant le début « 00:00:04.000 », "
+        "début retenu"
+    ]
+
+
+def test_whisperx_segments_in_markdown_are_turns() -> None:
+    from proceedings.readers import markdown
+
+    source = (
+        "# Atelier\n\nNotes relues.\n\n"
+        "- [0.0, 4.2] - SPEAKER_00: Bonjour à toutes et à tous.\n"
+        "- [4.5, 9.1] - SPEAKER_01: Merci pour l’invitation.\n\n"
+        "```\n[1.0, 2.0] - SPEAKER_00: un exemple dans du code\n```\n"
+    )
+    note = markdown.read(source.encode(), "a.md", "a.md", Diagnostics())
+    assert [(b.kind, b.speaker, b.start, b.line) for b in note.blocks] == [
+        ("heading", "", None, 1),
+        ("paragraph", "", None, 3),
+        ("paragraph", "SPEAKER_00", 0.0, 5),
+        ("paragraph", "SPEAKER_01", 4.5, 6),
+        ("paragraph", "", None, 8),
+    ]
+    assert note.blocks[-1].text == "[1.0, 2.0] - SPEAKER_00: un exemple dans du code"

@@ -188,8 +188,8 @@ def test_no_file_from_outside_the_event_folder(tmp_path: Path) -> None:
     shown = event.as_posix()
     assert [str(d) for d in diag] == [
         f"{shown}/ouverture/image-locale.png: avertissement : format non pris en charge, "
-        "fichier ignoré (formats lus : .doc, .docx, .htm, .html, .markdown, .md, .odt, "
-        ".rtf, .srt, .txt, .vtt)",
+        "fichier ignoré (formats lus : .csv, .doc, .docx, .htm, .html, .markdown, .md, .odt, "
+        ".rtf, .srt, .txt, .vtt, .xlsx)",
         f"{shown}/ouverture/lien.md: avertissement : lien symbolique vers un fichier hors "
         "du dossier de l’événement, ignoré",
         f"{shown}/ouverture/lien.png: avertissement : lien symbolique vers un fichier hors "

@@ -23,7 +23,7 @@ from ..limits import EDITORIAL_FILE, EVENT_FILES, MAX_DEPTH, MAX_FILES, MAX_NOTE
 from ..model import Media, Note
 from ..safeio import count_text, file_kind, read_input, system_message
 from ..store import NoteStore
-from . import markdown, office, subtitles, text
+from . import boards, markdown, office, subtitles, text
 
 Reader = Callable[[bytes, str, str, Diagnostics], Note]
 
@@ -39,6 +39,8 @@ READERS: dict[str, Reader] = {
     ".htm": office.read_html,
     ".vtt": subtitles.read_vtt,
     ".srt": subtitles.read_srt,
+    ".csv": boards.read_csv,
+    ".xlsx": boards.read_xlsx,
 }
 
 

@@ -13,6 +13,7 @@ Site generators' own syntax is not text either: Liquid and Hugo tags (``{% … %
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 from html.parser import HTMLParser
@@ -24,6 +25,7 @@ from ..errors import Diagnostics, SourceError
 from ..model import Block, Note, Span
 from .decode import decode, encoding_conversion
 from .frontmatter import ignored_keys, read_header, titled
+from .text import timed_runs
 
 # markdown-it stops reading (and drops the text) past maxNesting levels, and recurses once
 # per level: deep lists and quotes are flattened to MAX_DEPTH levels before parsing, so that
@@ -132,8 +134,16 @@ _BOX = "\ue010"  # private use: marks the title of an admonition while it is par
 def read(data: bytes, path: str, shown: str, diag: Diagnostics) -> Note:
     text, encoding = decode(data, shown)
     meta, body, offset = read_header(text, shown, diag)
+
+    def parse(chunk: str, start: int) -> list[Block]:
+        return _blocks(_PARSER.parse(_prepare(chunk)), start)
+
     try:
-        blocks = _blocks(_PARSER.parse(_prepare(body)), offset)
+        # speech-to-text segments among the text are a transcript's turns, whatever
+        # surrounds them (a title, a summary); never those of a code block
+        blocks, cues = timed_runs(
+            body.split("\n"), offset, path, shown, parse, diag, _code(body, offset)
+        )
     except RecursionError:
         raise SourceError("structure Markdown trop imbriquée pour être lue", shown) from None
     return Note(
@@ -144,7 +154,24 @@ def read(data: bytes, path: str, shown: str, diag: Diagnostics) -> Note:
         blocks=tuple(titled(blocks, meta)),
         encoding=encoding,
         conversions=encoding_conversion(encoding) + ignored_keys(meta),
+        cues=cues,
     )
+
+
+def _code(body: str, offset: int) -> frozenset[int]:
+    """The file lines inside fenced code blocks."""
+    inside, fence = set(), ""
+    for number, line in enumerate(body.split("\n"), start=offset + 1):
+        if m := _FENCE.match(line):
+            mark = m[1][0] * 3
+            if not fence:
+                fence = mark
+            elif m[1].startswith(fence):
+                fence = ""
+            inside.add(number)
+        elif fence:
+            inside.add(number)
+    return frozenset(inside)
 
 
 def _prepare(body: str) -> str:
@@ -262,6 +289,8 @@ def _blocks(tokens: list[Token], offset: int, top: int = 0, nested: bool = False
     blocks: list[Block] = []
     list_depth = -1
     ordered: list[bool] = []
+    numbers: list[int] = []  # the number of the current item of each open list
+    fresh = False  # the next text is the first of a list item
     quote_depth = 0
     heading_level = 0
     top_heading = top or min((int(t.tag[1]) for t in tokens if t.type == "heading_open"), default=1)
@@ -271,9 +300,15 @@ def _blocks(tokens: list[Token], offset: int, top: int = 0, nested: bool = False
             case "bullet_list_open" | "ordered_list_open":
                 list_depth += 1
                 ordered.append(token.type == "ordered_list_open")
+                start = token.attrGet("start") if ordered[-1] else None
+                numbers.append(int(start) - 1 if isinstance(start, int | str) else 0)
             case "bullet_list_close" | "ordered_list_close":
                 list_depth -= 1
                 ordered.pop()
+                numbers.pop()
+            case "list_item_open":
+                numbers[-1] += 1
+                fresh = True
             case "blockquote_open":
                 quote_depth += 1
             case "blockquote_close":
@@ -281,7 +316,7 @@ def _blocks(tokens: list[Token], offset: int, top: int = 0, nested: bool = False
             case "heading_open":
                 heading_level = int(token.tag[1]) - top_heading + 1
             case "inline":
-                spans = inline_spans(token.children or [])
+                spans = _without_final_break(inline_spans(token.children or []))
                 images = [
                     Block(
                         "image",
@@ -306,9 +341,18 @@ def _blocks(tokens: list[Token], offset: int, top: int = 0, nested: bool = False
                 elif quote_depth:
                     blocks.append(Block("quote", spans, line=line))
                 elif list_depth >= 0:
+                    number = numbers[-1] if ordered[-1] and fresh else 0
                     blocks.append(
-                        Block("item", spans, level=list_depth, ordered=ordered[-1], line=line)
+                        Block(
+                            "item",
+                            spans,
+                            level=list_depth,
+                            ordered=ordered[-1],
+                            number=number,
+                            line=line,
+                        )
                     )
+                    fresh = False
                 else:
                     blocks.append(Block("paragraph", spans, line=line))
                 blocks.extend(images)
@@ -382,6 +426,15 @@ def _push(spans: list[Span], text: str, strong: int, emph: int) -> None:
         spans[-1] = Span(spans[-1].text + text, bool(strong), bool(emph))
     else:
         spans.append(Span(text, bool(strong), bool(emph)))
+
+
+def _without_final_break(spans: tuple[Span, ...]) -> tuple[Span, ...]:
+    """A block's text without the backslash of a line break that ends it: GitBook writes
+    « S. Gaillac (CRAIG)\\ » before a list, where Markdown keeps the backslash as text."""
+    if spans and not spans[-1].footnote and spans[-1].text.endswith("\\"):
+        last = dataclasses.replace(spans[-1], text=spans[-1].text[:-1].rstrip())
+        spans = (*spans[:-1], last)
+    return tuple(s for s in spans if s.text or s.footnote)
 
 
 def _inline_tag(raw: str) -> tuple[bool, str]:

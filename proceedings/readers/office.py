@@ -26,6 +26,7 @@ from xml.etree import ElementTree
 from ..errors import Diagnostics, SourceError
 from ..model import FrontMatter, Note, NoteStatus
 from ..safeio import MIB, count_text, size_text, system_message
+from ..speakers import is_name
 from . import pandoc_ast
 from .decode import decode, encoding_conversion
 
@@ -223,7 +224,17 @@ def _properties(data: bytes, part: str) -> tuple[str, NoteStatus | None]:
 def _with_properties(note: Note, properties: tuple[str, NoteStatus | None]) -> Note:
     author, status = properties
     meta = note.meta
-    if author and not meta.rapporteur:
+    if author and not meta.rapporteur and not is_name(author):
+        # An account name (« sam2 », « DDT-35 ») is not a rapporteur: the editor sees it in
+        # the deposit report and can write the rapporteur in the event's status file.
+        note = dataclasses.replace(
+            note,
+            conversions=(
+                *note.conversions,
+                f"auteur du document non retenu comme rapporteur : « {author} »",
+            ),
+        )
+    elif author and not meta.rapporteur:
         meta = dataclasses.replace(meta, rapporteur=author)
     if status is not None and meta.statut is None:
         meta = dataclasses.replace(meta, statut=status)
@@ -241,7 +252,11 @@ def _author(author: str) -> str:
     return author.strip()
 
 
-def _check_zip(data: bytes, shown: str, part: str, what: str) -> None:
+def _check_zip(data: bytes, shown: str, part: str, what: str, limit: int | None = None) -> None:
+    """Refuse an archive that is not a whole, sound ``what`` holding ``part``, or that holds
+    too many members or decompresses to more than ``limit`` bytes (default
+    :data:`MAX_UNZIPPED`), counted as the members are decompressed."""
+    limit = MAX_UNZIPPED if limit is None else limit
     if data.startswith(_OLE):
         raise SourceError(
             f"ce fichier n’est pas un {what} : il est protégé par mot de passe "
@@ -262,16 +277,18 @@ def _check_zip(data: bytes, shown: str, part: str, what: str) -> None:
                 raise SourceError(_too_many(what), shown)
             if part not in {m.filename for m in members}:
                 raise SourceError(f"{what} incomplet : la partie « {part} » manque", shown)
-            left = MAX_UNZIPPED
+            left = limit
             for member in members:
-                left -= _unzipped_size(data, member, left, shown, what)
+                left -= _unzipped_size(data, member, left, shown, what, limit)
     except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError, OSError, zlib.error):
         raise SourceError(
             f"{what} endommagé ou tronqué : ce n’est pas une archive valide", shown
         ) from None
 
 
-def _unzipped_size(data: bytes, member: zipfile.ZipInfo, left: int, shown: str, what: str) -> int:
+def _unzipped_size(
+    data: bytes, member: zipfile.ZipInfo, left: int, shown: str, what: str, limit: int
+) -> int:
     """The bytes a member really decompresses to, counted as they come out and checked
     against its CRC; refused past ``left`` bytes, whatever the member declares."""
     name = member.filename
@@ -291,7 +308,7 @@ def _unzipped_size(data: bytes, member: zipfile.ZipInfo, left: int, shown: str, 
     if member.compress_type == zipfile.ZIP_STORED:
         size = len(raw)
         if size > left:
-            raise SourceError(_too_big(what, name), shown)
+            raise SourceError(_too_big(what, name, limit), shown)
         crc = zlib.crc32(raw)
     elif member.compress_type == zipfile.ZIP_DEFLATED:
         inflate = zlib.decompressobj(-zlib.MAX_WBITS)
@@ -301,7 +318,7 @@ def _unzipped_size(data: bytes, member: zipfile.ZipInfo, left: int, shown: str, 
                 out = inflate.decompress(pending, _CHUNK)
                 size += len(out)
                 if size > left:
-                    raise SourceError(_too_big(what, name), shown)
+                    raise SourceError(_too_big(what, name, limit), shown)
                 crc = zlib.crc32(out, crc)
                 pending = memoryview(inflate.unconsumed_tail)
             if inflate.eof:
@@ -326,9 +343,9 @@ def _too_many(what: str) -> str:
     )
 
 
-def _too_big(what: str, name: str) -> str:
+def _too_big(what: str, name: str, limit: int) -> str:
     return (
-        f"{what} refusé : une fois décompressé, il dépasserait {size_text(MAX_UNZIPPED)} "
+        f"{what} refusé : une fois décompressé, il dépasserait {size_text(limit)} "
         f"(limite atteinte dans la partie « {name} ») ; un document réel en fait quelques "
         "dizaines de mégaoctets au plus"
     )

@@ -152,7 +152,10 @@ class _Walker:
         elif kind == "BulletList":
             yield from self.list_items(content, depth + 1, ordered=False, quote=quote)
         elif kind == "OrderedList":
-            yield from self.list_items(content[1], depth + 1, ordered=True, quote=quote)
+            start = content[0][0] if content and content[0] else 1
+            yield from self.list_items(
+                content[1], depth + 1, ordered=True, quote=quote, start=int(start)
+            )
         elif kind == "BlockQuote":
             yield from self.blocks(content, depth, quote=True)
         elif kind in ("Div", "Figure"):
@@ -173,12 +176,16 @@ class _Walker:
         # RawBlock (HTML, scripts, styles) and HorizontalRule carry no note text.
 
     def list_items(
-        self, items: list[list[Json]], depth: int, ordered: bool, quote: bool
+        self, items: list[list[Json]], depth: int, ordered: bool, quote: bool, start: int = 1
     ) -> Iterator[Block]:
-        for blocks in items:
+        for index, blocks in enumerate(items):
+            first = True
             for block in self.blocks(blocks, depth, quote):
                 if block.kind == "item" and block.level == depth:
-                    yield Block("item", block.spans, level=depth, ordered=ordered)
+                    # the item's number as the document shows it (a list may start at 4)
+                    number = start + index if ordered and first else 0
+                    yield Block("item", block.spans, level=depth, ordered=ordered, number=number)
+                    first = False
                 else:
                     yield block
 

@@ -154,6 +154,34 @@ def _payload(lines: list[str]) -> tuple[str, str]:
     return voice, re.sub(r"\s+", " ", text).strip()
 
 
+# Lines of speech-to-text output, in a .txt or a .md among other text: Whisper's console
+# ("[00:01.000 --> 00:05.000]  texte"), WhisperX's diarised segments ("[12.3, 15.2] -
+# SPEAKER_00: texte", "[00:00:12.300 --> 00:00:15.200] SPEAKER_00: texte").
+_STAMP = r"(?:\d{1,3}:)?(?:[0-5]?\d:)?\d{1,5}(?:[.,]\d{1,3})?"
+TIMED_LINE = re.compile(rf"^\[\s*({_STAMP})\s*(?:,|-->|-|–)\s*({_STAMP})\s*\]\s*(?:[-–:]\s*)?(.*)$")
+
+
+def stamp_seconds(raw: str) -> float:
+    """Seconds of a timed line's stamp: « 12.3 », « 01:02.500 », « 00:01:02,5 »."""
+    seconds = 0.0
+    for part in raw.replace(",", ".").split(":"):
+        seconds = seconds * 60 + float(part)
+    return seconds
+
+
+def timed_cue(line: str, number: int, shown: str, diag: Diagnostics) -> Cue | None:
+    """The cue a timed line holds, or None when the line is not one. A segment that ends
+    before it starts keeps its text, with a warning."""
+    m = TIMED_LINE.match(line.strip())
+    if m is None:
+        return None
+    start, end = stamp_seconds(m[1]), stamp_seconds(m[2])
+    if end < start:
+        diag.warning(f"fin « {m[2]} » avant le début « {m[1]} », début retenu", shown, number)
+        end = start
+    return Cue(start, end, m[3].strip(), "", number)
+
+
 def from_cues(cues: list[Cue], path: str, shown: str, fmt: str, encoding: str) -> Note:
     """A note from timed cues: one paragraph per speaker turn (split at long pauses)."""
     blocks: list[Block] = []
@@ -205,4 +233,5 @@ def from_cues(cues: list[Cue], path: str, shown: str, fmt: str, encoding: str) -
         blocks=tuple(blocks),
         encoding=encoding,
         conversions=encoding_conversion(encoding),
+        cues=len(cues),
     )
