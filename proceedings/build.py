@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import deposit, export, uptodate
+from . import deposit, export, glyphs, uptodate
 from .docx_finish import DocxFinish
 from .errors import Diagnostic, Diagnostics
 from .limits import PROGRAMME_FILE
@@ -33,6 +33,7 @@ from .render import (
     session_name,
 )
 from .selection import Selection, select
+from .statuses import apply_statuses
 from .store import NoteStore
 from .structure import assign
 from .tagging import Analyser, Cache, load_nlp, rules, tag
@@ -112,6 +113,7 @@ def collect(
         diag.extend(local)
         if note is not None:
             read.append(note)
+    read = apply_statuses(read, event_dir, diag)
     # Names to hide are replaced before any other stage reads the notes.
     event, read, privacy = anonymise(event, read, ((f.rel, f.shown) for f in found), nlp)
     if store is not None:
@@ -120,6 +122,16 @@ def collect(
         else:
             store.sweep()
     kept = deposit.screen(read, diag)
+    for note in kept:
+        text = "".join(s.text for b in note.blocks for s in b.spans) + "".join(
+            s.text for b in note.blocks for row in b.rows for cell in row for s in cell
+        )
+        if lost := glyphs.missing(text):
+            diag.warning(
+                f"caractères qu’aucune police du PDF ne dessine, retirés du PDF (gardés en "
+                f"DOCX et HTML) : {glyphs.described(lost)}",
+                note.shown,
+            )
     synthesis = Synthesis(event=event, sessions=assign(kept, event, diag))
     return Collected(tuple(found), tuple(read), synthesis, privacy)
 

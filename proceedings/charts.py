@@ -207,6 +207,9 @@ class Speaking:
     sessions: tuple[str, ...]  # ids of the sessions whose transcripts count
 
 
+LABELLED = 0.5  # share of a transcript's words in labelled turns for it to count
+
+
 def speaking(synthesis: Synthesis) -> Speaking:
     """Words per speaker name, over the turns of every transcript (WebVTT, SRT, Whisper)."""
     words: Counter[str] = Counter()
@@ -215,13 +218,17 @@ def speaking(synthesis: Synthesis) -> Speaking:
         for note in content.notes:
             if note.note.format not in TRANSCRIPT_FORMATS:
                 continue
+            said = Counter[str]()
             for item in note.items:
                 if isinstance(item, Turn):
-                    n = sum(len(b.text.split()) for b in item.blocks)
-                    if n:
-                        words[item.speaker.name] += n
-                        if content.session.id not in sessions:
-                            sessions.append(content.session.id)
+                    said[item.speaker.name] += sum(len(b.text.split()) for b in item.blocks)
+            # subtitles without speaker labels (a film, a talk) tell nobody's share; a few
+            # labelled cues among them would give one voice the whole recording
+            if sum(said.values()) < LABELLED * note.note.words:
+                continue
+            words.update({k: v for k, v in said.items() if v})
+            if said and content.session.id not in sessions:
+                sessions.append(content.session.id)
     ranked = sorted(words.items(), key=lambda nw: (-nw[1], nw[0]))
     rest = ranked[TOP:]
     return Speaking(
@@ -308,26 +315,27 @@ def _themes_sessions(
 
 
 def _keyphrases(tags: Tags) -> tuple[Figure, MplFigure] | None:
-    shown = tags.keyphrases[:TOP]
+    # the best keyphrases, drawn from the most frequent down
+    shown = sorted(tags.keyphrases[:TOP], key=lambda t: (-t.count, t.label))
     if not shown or not any(t.count > 0 for t in shown):
         return None
     labels = [t.label for t in shown]
     counts = [t.count for t in shown]
     chart = _bars(labels, counts, [_number(c) for c in counts], [False] * len(shown))
     caption = (
-        f"Les {len(shown)} premiers mots-clés de la rencontre et leur nombre d’occurrences"
+        f"Les {len(shown)} premiers mots-clés des notes et leur nombre d’occurrences"
         if len(tags.keyphrases) > TOP
-        else "Les mots-clés de la rencontre et leur nombre d’occurrences"
+        else "Les mots-clés des notes et leur nombre d’occurrences"
     )
     listed = _enumerate([f"{_q(t.label)} ({_number(t.count)})" for t in shown])
     alt = (
         (
-            f"Diagramme en barres horizontales des {len(shown)} principaux mots-clés de la "
-            "rencontre, du plus représentatif au moins représentatif, avec leur nombre "
+            f"Diagramme en barres horizontales des {len(shown)} principaux mots-clés des "
+            "notes, du plus fréquent au moins fréquent, avec leur nombre "
             f"d’occurrences{NBSP}: {listed}."
         )
         if len(shown) > 1
-        else f"Diagramme à une seule barre, le mot-clé principal de la rencontre{NBSP}: {listed}."
+        else f"Diagramme à une seule barre, le mot-clé principal des notes{NBSP}: {listed}."
     )
     return Figure("mots-cles", FIGURES / "mots-cles", caption, alt), chart
 

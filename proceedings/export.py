@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import importlib.util
 import io
 import json
 import os
@@ -23,13 +22,14 @@ from pathlib import Path
 
 import pypandoc
 
-from . import faults, pdfparts
+from . import faults, glyphs, pdfparts
 from .docx_finish import DocxFinish, finish
 from .errors import ConvertError
+from .glyphs import CHART_FONTS
 from .limits import PANDOC_HEAP_MB, PANDOC_OUT_OF_HEAP
 from .model import Event, Note, Synthesis, Tags
 from .render import media_path
-from .safeio import system_message, temporary_beside
+from .safeio import atomic_write, system_message, temporary_beside
 from .uptodate import PDF_UA
 
 PANDOC_READER = "markdown-smart"  # typography is done by the pipeline, in French
@@ -174,9 +174,6 @@ def to_html(master: Path, target: Path, templates: Path, event: Event) -> None:
 # folder so that charts keep their font although system fonts are ignored (same PDF
 # everywhere).
 # (Found without importing matplotlib, which the start of a build does not need.)
-_MATPLOTLIB = importlib.util.find_spec("matplotlib")
-assert _MATPLOTLIB is not None and _MATPLOTLIB.origin is not None
-CHART_FONTS = str(Path(_MATPLOTLIB.origin).parent / "mpl-data" / "fonts" / "ttf")
 
 
 def to_pdf(
@@ -196,6 +193,7 @@ def to_pdf(
     when = fixed_timestamp(event)
     source = master.parent / f".{master.stem}.typ"
     pandoc(pandoc_args("typst", master, source, templates, template, toc), when)
+    _drop_missing_glyphs(source)
     if images is not None:
         images()
     with atomic_output(target) as tmp:
@@ -227,6 +225,14 @@ def to_pdf(
                 f"la composition du PDF n’a pas pu être lancée ({system_message(exc)})",
                 ["typst", "compile", str(source)],
             ) from None
+
+
+def _drop_missing_glyphs(source: Path) -> None:
+    """The characters no font of the PDF draws are left out of its Typst source (the build
+    has told which notes hold them): never a missing-glyph box in the PDF."""
+    text = source.read_text(encoding="utf-8")
+    if (drawn := glyphs.drawable(text)) != text:
+        atomic_write(source, drawn.encode("utf-8"))
 
 
 def _in_parts(

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import json
 import re
-from collections.abc import Collection, Sequence
+import unicodedata
+from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +35,7 @@ from .model import (
 from .selection import key_figures
 from .speakers import Directory
 from .typography import escape, french, ordinal, spans_md, text_md
+from .wording import at_place, event_noun
 
 MASTER_TEMPLATE = "synthese.md.j2"
 MEDIA_DIR = ".travail/media"
@@ -75,11 +78,27 @@ def make_environment(templates: Path) -> jinja2.Environment:
         commas=commas,
         links=links,
         path=lambda p: Md(Path(p).as_posix()),  # paths the build itself made
+        at_place=at_place,
+        sort_fr=sort_fr,
     )
     env.globals.update(
         render_note=render_note, heading=heading, highlights=highlights, render_blocks=render_blocks
     )
     return env
+
+
+def sort_fr(items: Iterable[Any], attribute: str = "") -> list[Any]:
+    """Items in French alphabetical order: « écologie » with « ecologie », before « fable »,
+    small and capital letters together (a dictionary's order, not the characters' codes)."""
+
+    def key(item: Any) -> tuple[str, str]:
+        text = str(getattr(item, attribute) if attribute else item)
+        decomposed = unicodedata.normalize("NFKD", text)
+        bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+        bare = bare.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae").replace("Æ", "AE")
+        return re.sub(r"[^\w\s]", "", bare).casefold(), text
+
+    return sorted(items, key=key)
 
 
 def render(
@@ -106,6 +125,7 @@ def render(
         "partners": partners(synthesis),
         "numbers": key_figures(synthesis, tags),
         "programme_people": Directory(event).people,
+        "noun": event_noun(event.titre),
         "rapporteurs": rapporteurs(synthesis),
         "group_ids": {
             (c.session.id, g.titre if g.id else ""): g.id
@@ -325,10 +345,14 @@ def heading(level: int, text: str | Md, ident: str = "", classes: str = "") -> M
     return Md(f"{'#' * max(1, min(level, 6))} {body}" + (f" {{{attrs}}}" if attrs else ""))
 
 
-def render_note(content: NoteContent, base_level: int, context_title: str = "") -> Md:
+def render_note(
+    content: NoteContent, base_level: int, context_title: str = "", after: bool = False
+) -> Md:
     """A structured note as Markdown; its headings start at ``base_level``.
 
     A title at the top of the note that repeats the session or workshop title is left out.
+    A note that comes ``after`` another one of its group and does not open with a heading
+    gets one, so that it does not read as part of the other note's last section.
     """
     items = list(content.items)
     first = items[0] if items else None
@@ -339,13 +363,20 @@ def render_note(content: NoteContent, base_level: int, context_title: str = "") 
     ):
         items = items[1:]
     out: list[str] = []
+    if after and items and not (isinstance(items[0], Block) and items[0].kind == "heading"):
+        out += ["", heading(base_level, _own_title(content.note))]
     previous = ""
-    for item in items:
+    # Headings of notes get identifiers of their own: an automatic one (« table-ronde » for a
+    # note's « Table ronde ») could take the identifier of a chapter, and Typst refuses a
+    # label given twice.
+    prefix = "n" + hashlib.sha1(content.note.path.encode()).hexdigest()[:8]
+    for index, item in enumerate(items):
         if isinstance(item, Turn):
             chunks = _turn_md(item, content.note, base_level)
             kind = "turn"
         else:
-            chunks = [_block_md(item, content.note, base_level)]
+            ident = f"{prefix}-{index}" if item.kind == "heading" else ""
+            chunks = [_block_md(item, content.note, base_level, ident)]
             kind = item.kind
         for chunk in chunks:
             # Blocks of one list stay together; anything else is separated by a blank line.
@@ -354,6 +385,15 @@ def render_note(content: NoteContent, base_level: int, context_title: str = "") 
             out.append(chunk)
             previous = kind
     return Md("\n".join(out).strip("\n"))
+
+
+def _own_title(note: Note) -> str:
+    """The title of a note that has none: what it is, and who wrote it."""
+    if note.format in ("webvtt", "srt", "whisper") or note.cues:
+        return "Transcription d’un enregistrement"
+    if note.meta.rapporteur:
+        return f"Notes de {note.meta.rapporteur}"
+    return "Autres notes de séance"
 
 
 def render_blocks(note: Note, base_level: int, title: str = "") -> Md:
@@ -432,13 +472,14 @@ def _same_title(a: str, b: str) -> bool:
     return bool(b) and (key(a) == key(b) or key(a) in key(b))
 
 
-def _block_md(block: Block, note: Note, base_level: int) -> str:
+def _block_md(block: Block, note: Note, base_level: int, ident: str = "") -> str:
     body = spans_md(block.spans)
     if block.kind == "heading":
-        titled = heading(base_level + block.level - 1, Md(body))
+        titled = heading(base_level + block.level - 1, Md(body), ident)
         return str(titled) if titled.strip("# ") else ""  # no empty heading
     if block.kind == "item":
-        marker = "1." if block.ordered else "-"
+        # the number as written: a list interrupted by a paragraph goes on at 4, not 1
+        marker = f"{block.number or 1}." if block.ordered else "-"
         indent = "    " * block.level
         return indent + marker + " " + body.replace("\\\n", "\\\n" + indent + "  ")
     if block.kind == "quote":

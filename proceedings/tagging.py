@@ -57,7 +57,7 @@ from .vocabulary import Vocabulary, norm
 from .workers import stopped_on_interrupt
 
 MODEL = "fr_core_news_sm"
-ANALYSIS_VERSION = "2"  # change it when the analysis changes: cached analyses are redone
+ANALYSIS_VERSION = "3"  # change it when the analysis changes: cached analyses are redone
 # the format of an analysis on disk (proceedings.cachefile)
 CACHE_SCHEMA = f"analyse-{ANALYSIS_VERSION}"
 
@@ -302,6 +302,9 @@ def _pos(token: Any) -> str:
     return pos
 
 
+_CIVILITIES = frozenset("m mm mme mmes mlle monsieur madame mademoiselle dr pr me".split())
+
+
 def _candidate(
     span: list[int],
     tokens: list[Any],
@@ -319,6 +322,8 @@ def _candidate(
         return False
     if any(lemmas[k] in vague for k in span) or any(k in people for k in span):
         return False
+    if any(tokens[k].text.rstrip(".").lower() in _CIVILITIES for k in span):
+        return False  # « M. », « Mme »: a way to name someone, not a subject
     # Every word starts with a letter ("«", "8h15" mistagged as nouns are not words), and a
     # noun of one letter ("h" in "9 h 15") is an abbreviation.
     return all(
@@ -1017,15 +1022,57 @@ def _entity_tags(
                 add(organisations.get(fold(m.text), m.text), "organisation", m.count, path)
             else:
                 add(m.text, "lieu", m.count, path)
+    speakers: set[str] = set()
     for content in synthesis.notes:  # programme people who speak are cited too
         for item in content.items:
-            if isinstance(item, Turn) and item.speaker.person is not None:
-                add(item.speaker.person.nom, "personne", 1, content.note.path)
+            if isinstance(item, Turn):
+                speakers.add(fold(item.speaker.name))
+                if item.speaker.person is not None:
+                    add(item.speaker.person.nom, "personne", 1, content.note.path)
+    _join_parts(groups)
+    confirmed = {fold(p.nom) for p in directory.people} | speakers | set(organisations)
     tags = []
     for (kind, key), entry in groups.items():
+        if not _indexed(kind, key, entry["label"], entry["count"], confirmed):
+            continue
         sessions = tuple(sorted({session_of[p] for p in entry["notes"]}, key=order.__getitem__))
         tags.append(Tag(entry["label"], kind, key, entry["count"], sessions, tuple(entry["notes"])))
     return tuple(sorted(tags, key=lambda t: (t.kind, fold(t.label))))
+
+
+_MENTIONS = 2  # mentions of a name the programme does not confirm, for the index
+_EDGE_WORDS = frozenset(
+    "and or the of for to in on at by with et ou de du des la le les en au aux".split()
+)
+
+
+def _indexed(kind: str, key: str, label: str, count: int, confirmed: set[str]) -> bool:
+    """A name worth looking up in the index: confirmed by the programme or by speaking, or
+    mentioned again with a plausible form (a person's name as minutes write it; no
+    fragment ending or starting with « and », « de »…)."""
+    if key in confirmed:
+        return True
+    words = label.split()
+    if count < _MENTIONS or not words or len(words) > 6:
+        return False
+    if words[0].lower() in _EDGE_WORDS or words[-1].lower() in _EDGE_WORDS:
+        return False
+    if kind == "personne":
+        return is_name(label)
+    return any(c.isupper() for c in label)
+
+
+def _join_parts(groups: dict[tuple[str, str], dict[str, Any]]) -> None:
+    """« Pen » and « Marine » apart are « Marine Le Pen » when the notes name her in full
+    (and no one else has that part of a name)."""
+    people = [k for k in groups if k[0] == "personne" and len(k[1].split()) > 1]
+    for kind, key in [k for k in groups if k[0] == "personne" and " " not in k[1]]:
+        whole = [p for p in people if key in p[1].split()]
+        if len(whole) == 1:
+            part = groups.pop((kind, key))
+            target = groups[whole[0]]
+            target["count"] += part["count"]
+            target["notes"] += [n for n in part["notes"] if n not in target["notes"]]
 
 
 def _organisations(synthesis: Synthesis) -> dict[str, str]:

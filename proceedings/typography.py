@@ -52,6 +52,8 @@ def _french_piece(text: str) -> str:
     text = re.sub(rf"{_RUN}{_SPACES}*+:", f"{NBSP}:", text)
     text = re.sub(rf"(?<=[^\s{NBSP}\d]):(?=\s|$)", f"{NBSP}:", text)
     text = re.sub(rf"(?<=\d){_SPACES}?%", f"{NNBSP}%", text)
+    # Thousands: "9 000 km²", "1 800 habitants" are never cut between their digits.
+    text = _THOUSANDS.sub(lambda m: re.sub(r"[ \u00a0]", NNBSP, m[0]), text)
     # Clock times: "9h", "9h15", "9 h 15" -> "9 h 15" with no-break spaces.
     text = re.sub(
         rf"\b([01]?\d|2[0-3]){_SPACES}?h(?:{_SPACES}?([0-5]\d))?\b",
@@ -59,6 +61,9 @@ def _french_piece(text: str) -> str:
         text,
     )
     return text
+
+
+_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:[ \u00a0]\d{3})++(?![\d])")
 
 
 def _quotes(text: str) -> str:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from . import safeio, yamlfr
-from .errors import Diagnostics, SourceError
+from .errors import Diagnostics
 from .model import Theme
 
 THESAURUS_FILE = "thesaurus.yaml"
@@ -103,29 +103,8 @@ class _Source:
 
 
 def _load(path: Path, diag: Diagnostics) -> tuple[dict[str, Any] | None, bytes, _Source]:
-    try:
-        raw = safeio.read_input(path, str(path), MAX_FILE_BYTES)
-    except SourceError as exc:
-        diag.error(f"{exc.message}, fichier ignoré", exc.path, exc.line)
-        return None, b"", _Source(path)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        diag.error("le fichier n’est pas en UTF-8, ignoré", path)
-        return None, raw, _Source(path)
-    src = _Source(path, text)
-    try:
-        data = yamlfr.load(text, MAX_FILE_BYTES)
-    except yamlfr.Refused as exc:
-        syntax = "erreur de syntaxe YAML : " if exc.syntax else ""
-        diag.error(f"{syntax}{exc.problem}, fichier ignoré", path, exc.line)
-        return None, raw, src
-    if data is None:
-        return {}, raw, src
-    if not isinstance(data, dict):
-        diag.error("attendu des lignes « clé : valeur », fichier ignoré", path, 1)
-        return None, raw, src
-    return data, raw, src
+    data, raw, text = yamlfr.read_mapping(path, diag, MAX_FILE_BYTES)
+    return data, raw, _Source(path, text)
 
 
 def _theme(entry: Any, src: _Source, key: str, diag: Diagnostics) -> Theme | None:

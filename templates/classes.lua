@@ -79,8 +79,28 @@ local figures = {
   end,
 }
 
+-- A paragraph or a list item whose text begins with « / » (a rapporteur's « / » for "no
+-- answer") would open a Typst term list (« / Terme : description ») and the whole PDF
+-- would fail with "expected colon". pandoc escapes a « / » only where it wraps a line to
+-- start with one (jgm/pandoc#9386), so the first one of a block is escaped here.
+local function leading_slash(block)
+  if FORMAT ~= "typst" then
+    return nil
+  end
+  local first = block.content[1]
+  if first and first.t == "Str" and first.text:sub(1, 1) == "/" then
+    local rest = first.text:sub(2)
+    block.content[1] = pandoc.RawInline("typst", "\\/")
+    if rest ~= "" then
+      block.content:insert(2, pandoc.Str(rest))
+    end
+    return block
+  end
+end
+
 return {
   { Div = Div },
   figures,
   images,
+  { Para = leading_slash, Plain = leading_slash },
 }

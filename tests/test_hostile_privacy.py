@@ -260,8 +260,7 @@ def test_pseudonyms_are_consistent_and_the_rest_of_the_text_is_intact(hidden_bui
         f"- **{one}**, Collectif des tiers-lieux",  # the programme
         f"**La Boussole** ({one}) : Un carnet de bord conçu par {one} pour",  # tool owner
         f"rédigé par {one}.",  # reference
-        f"Notes prises par {one} (relu) — fichier ouverture/notes-intervenant-e-1.md",
-        f"Notes prises par {one} — fichier outils/intervenant-e-1.docx",  # Word's author
+        f"Notes prises par {one}\n:::",  # a note's rapporteur, never its file's name
         f"- {one} a ouvert la matinée",  # zero-width space and soft hyphen inside
         f"- {one} a insisté sur les 120 m² du tiers-lieu et la 5ᵉ édition.",  # full width
         f"- {one} a rappelé l’importance des alliances avec Hélène Dupont",  # first name
@@ -270,6 +269,8 @@ def test_pseudonyms_are_consistent_and_the_rest_of_the_text_is_intact(hidden_bui
         'partenaires: "Cabinet Intervenant·e 1, Réseau Mobilité"',
     ):
         assert expected in master
+    assert master.count(f"Notes prises par {one}\n:::") >= 2  # the header's, Word's author
+    assert "— fichier" not in master and "(relu)" not in master
     assert "\u202e" not in master and "\u200b" not in master  # gone with the name
     # the people the anonymous workshop names: one pseudonym each, never another's
     assert (

@@ -1,0 +1,76 @@
+"""The event's status file: every note, whatever its format, can be given a status and a
+rapporteur, so that the « Document de travail » watermark can go."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from proceedings.errors import Diagnostics
+from proceedings.model import NoteStatus
+from proceedings.readers import subtitles, text
+from proceedings.statuses import apply_statuses
+
+VTT = "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Claire Martin>Bonjour à tous.\n"
+
+
+def _notes():  # type: ignore[no-untyped-def]
+    d = Diagnostics()
+    return [
+        subtitles.read_vtt(VTT.encode(), "table-ronde/salle.vtt", "ev/table-ronde/salle.vtt", d),
+        text.read(
+            b"---\nstatut: relu\n---\nNotes.\n",
+            "cloture/notes.txt",
+            "ev/cloture/notes.txt",
+            d,
+        ),
+    ]
+
+
+def test_a_transcript_gets_its_status_and_rapporteur_from_the_status_file(tmp_path: Path) -> None:
+    (tmp_path / "statuts.yaml").write_text(
+        "table-ronde/salle.vtt:\n  statut: valide\n  rapporteur: Claire Martin\n"
+        "cloture/notes.txt: valide\n",
+        encoding="utf-8",
+    )
+    diag = Diagnostics()
+    vtt, notes = apply_statuses(_notes(), tmp_path, diag)
+    assert list(diag) == []
+    assert (vtt.meta.statut, vtt.meta.rapporteur) == (NoteStatus.VALIDE, "Claire Martin")
+    assert vtt.conversions[-2:] == (
+        "statut « valide » donné par statuts.yaml",
+        "rapporteur donné par statuts.yaml",
+    )
+    assert notes.meta.statut is NoteStatus.VALIDE
+    assert notes.conversions[-1] == (
+        "statut « valide » donné par statuts.yaml (l’en-tête disait « relu »)"
+    )
+
+
+def test_mistakes_in_the_status_file_are_told_with_their_line(tmp_path: Path) -> None:
+    (tmp_path / "statuts.yaml").write_text(
+        "table-ronde/sale.vtt: valide\ncloture/notes.txt:\n  statut: fini\n  relu_par: X\n",
+        encoding="utf-8",
+    )
+    diag = Diagnostics()
+    vtt, notes = apply_statuses(_notes(), tmp_path, diag)
+    shown = (tmp_path / "statuts.yaml").as_posix()
+    assert [(d.message, d.path, d.line) for d in diag] == [
+        (
+            "« cloture/notes.txt » : clé « relu_par » inconnue, ignorée (clés : statut, "
+            "rapporteur)",
+            shown,
+            2,
+        ),
+        (
+            "« cloture/notes.txt » : statut « fini » inconnu (statuts : brouillon, relu, valide)",
+            shown,
+            2,
+        ),
+        (
+            "« table-ronde/sale.vtt » : aucune note lue sous ce chemin dans le dossier de "
+            "l’événement (vouliez-vous dire « table-ronde/salle.vtt » ?), ligne ignorée",
+            shown,
+            1,
+        ),
+    ]
+    assert vtt.meta.statut is None and notes.meta.statut is NoteStatus.RELU
