@@ -33,9 +33,18 @@ from PIL import ExifTags, Image, UnidentifiedImageError
 from .errors import SourceError
 from .safeio import MIB, read_input, size_text
 
-# The formats every output displays, by Pillow's name, with the extension they keep.
-FORMATS = {"PNG": ".png", "JPEG": ".jpg", "GIF": ".png"}  # a GIF is kept as PNG
-ACCEPTED = "PNG, JPEG, GIF"  # for messages
+# The formats read, by Pillow's name. PNG and JPEG are published as they are (encoded
+# again); the others, which DOCX, PDF or HTML do not all display (Typst refuses TIFF and
+# BMP), are converted to PNG: a Word file's TIFF scan or BMP screenshot is not lost.
+FORMATS = {
+    "PNG": ".png",
+    "JPEG": ".jpg",
+    "GIF": ".png",
+    "TIFF": ".png",
+    "BMP": ".png",
+    "WEBP": ".png",
+}
+ACCEPTED = "PNG, JPEG, GIF, TIFF, BMP, WebP"  # for messages
 # 20 MiB: a photograph straight from a camera is 3 to 12 MB; a note's image is shown at
 # most a page wide.
 MAX_BYTES = 20 * MIB

@@ -141,6 +141,7 @@ class Span:
     strong: bool = False
     emph: bool = False
     footnote: bool = False  # the text of a footnote, called where the span stands
+    link: str = ""  # the web address the text links to (http, https or mailto only)
 
 
 Cell = tuple[Span, ...]
@@ -160,6 +161,7 @@ class Block:
     media: str = ""  # image: the name of one of the note's Media
     src: str = ""  # image of a Markdown note: the path as written, resolved after reading
     speaker: str = ""  # speaker label given by the format itself (transcripts)
+    box: int = 0  # the line where the framed box (an admonition) it is in starts; 0: none
     start: float | None = None  # seconds from the start of a recording
     end: float | None = None
 

@@ -536,6 +536,9 @@ class Anonymiser:
             "intervenants": lambda names: tuple(self.name(n) for n in names),
             "speaker": self.name,
             "anonymes": lambda _: (),
+            # an address that names someone hidden (« mailto:h.valade@… », « …/valade/ »)
+            # is no longer a link: its text stays, pseudonymised
+            "link": lambda url: url if self.text(url) == url else "",
         }
         result: Note = self.walk(note, self.text, rules)
         return result

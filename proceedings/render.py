@@ -370,7 +370,17 @@ def render_note(
     # note's « Table ronde ») could take the identifier of a chapter, and Typst refuses a
     # label given twice.
     prefix = "n" + hashlib.sha1(content.note.path.encode()).hexdigest()[:8]
+    box = 0  # the admonition whose framed box is open
     for index, item in enumerate(items):
+        here = item.box if isinstance(item, Block) else 0
+        if here != box:
+            # an admonition of the note (« !!! note ») is a framed box, as the
+            # programme's own boxes; the frame is written here, never by the note's text
+            if box:
+                out += ["", ":::"]
+            if here:
+                out += ["", "::: {.encadre}"]
+            box, previous = here, ""
         if isinstance(item, Turn):
             chunks = _turn_md(item, content.note, base_level)
             kind = "turn"
@@ -384,6 +394,8 @@ def render_note(
                 out.append("")
             out.append(chunk)
             previous = kind
+    if box:
+        out += ["", ":::"]
     return Md("\n".join(out).strip("\n"))
 
 

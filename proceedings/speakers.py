@@ -157,7 +157,19 @@ def is_name(text: str) -> bool:
         and len(title) == 1
         and len(capitals) + 1 == len(words)
         and not common_word(title[0])
+        # a surname has vowels (« RNB », « PMR » are acronyms) and the other word is not a
+        # common noun (« Côté RNB », « Stationnement PMR »)
+        and all(_VOWELS.search(w) for w in capitals)
+        and not title[0].lower().endswith(_NOUN_ENDINGS)
     )
+
+
+_VOWELS = re.compile(r"[AEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜŸ]")
+# Endings of French common nouns, seldom of names (first names of the list are known).
+_NOUN_ENDINGS = (
+    "ment", "tion", "sion", "té", "age", "ance", "ence", "isme", "ure", "eur", "oir",
+    "ique", "ité", "ail", "ier", "aire", "ise", "esse", "ude", "ade", "ée",
+)  # fmt: skip
 
 
 def is_first_name(word: str) -> bool:

@@ -19,7 +19,7 @@ from . import cachefile
 from .errors import Diagnostic, Severity
 from .model import Note
 
-STORE_VERSION = "5"  # change it when a reader changes what it returns
+STORE_VERSION = "6"  # change it when a reader changes what it returns
 SCHEMA = f"note-{STORE_VERSION}"
 
 

@@ -103,7 +103,8 @@ def text_md(text: str) -> str:
 
 
 def spans_md(spans: tuple[Span, ...]) -> str:
-    """Spans of a note to Markdown: escaped text, emphasis kept, spaces outside markers."""
+    """Spans of a note to Markdown: escaped text, emphasis kept, spaces outside markers,
+    links kept (their address checked again: only web and mail addresses)."""
     out = []
     for span in spans:
         if span.footnote:
@@ -111,13 +112,25 @@ def spans_md(spans: tuple[Span, ...]) -> str:
             continue
         body = text_md(span.text)
         marker = ("**" if span.strong else "") + ("*" if span.emph else "")
-        if not marker or not body.strip():
-            out.append(body)
-            continue
         lead = body[: len(body) - len(body.lstrip())]
         trail = body[len(body.rstrip()) :]
-        out.append(f"{lead}{marker}{body.strip()}{marker[::-1]}{trail}")
+        inner = body.strip()
+        if marker and inner:
+            inner = f"{marker}{inner}{marker[::-1]}"
+        if (address := web_address(span.link)) and inner:
+            inner = f"[{inner}](<{address}>)"
+        out.append(f"{lead}{inner}{trail}" if inner else body)
     return "".join(out)
+
+
+_ADDRESS = re.compile(r"(?:https?://|mailto:)[^\s<>\"\\\x00-\x1f\x7f]{1,2000}", re.IGNORECASE)
+
+
+def web_address(url: str) -> str:
+    """A link's address when it is a web or mail address, whole and plain ("" otherwise:
+    ``javascript:``, ``file:``, relative paths and the like are never links)."""
+    url = url.strip()
+    return url if _ADDRESS.fullmatch(url) else ""
 
 
 def ordinal(n: int, plain: bool = False) -> str:

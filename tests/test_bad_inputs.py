@@ -39,7 +39,7 @@ EXPECTED = [
     # left out with its reason, never fetched, never read; the text of the page is kept
     "ouverture/image-active.html: avertissement : image « data:text/html,%3Cscript%3E"
     "alert(1)%3C/script%3E » non reprise : format HTML non pris en charge (formats : PNG, "
-    "JPEG, GIF)",
+    "JPEG, GIF, TIFF, BMP, WebP)",
     "ouverture/image-distante.html: avertissement : image « http://exemple.invalid/photo.png"
     " » non reprise : image distante, jamais téléchargée (placez le fichier dans le dossier "
     "de la note)",
@@ -54,7 +54,7 @@ EXPECTED = [
     "reprise : chemin absolu refusé (indiquez un chemin relatif à la note)",
     "ouverture/png-tronque.html: avertissement : image « data:image/png;base64,iVBORw0KGgoA"
     "AAANSUhEUgAAAAEA… » non reprise : contenu qui n’est pas une image lisible (formats : "
-    "PNG, JPEG, GIF)",
+    "PNG, JPEG, GIF, TIFF, BMP, WebP)",
     "ouverture/tronque.vtt:6: horodatage « 00:00:0 » invalide (attendu HH:MM:SS.mmm), "
     "fichier ignoré",
     "ouverture/zip-pas-docx.docx: document Word (.docx) incomplet : la partie "

@@ -38,7 +38,7 @@ from proceedings.readers import discover, office, pandoc_ast, read_editorial, re
 
 from .conftest import TEMPLATES, write_tiny_event
 
-ACCEPTED = "(formats : PNG, JPEG, GIF)"
+ACCEPTED = "(formats : PNG, JPEG, GIF, TIFF, BMP, WebP)"
 
 
 # -- helpers ------------------------------------------------------------------------------
@@ -788,3 +788,20 @@ def test_the_editorial_keeps_its_images_for_the_build(tmp_path: Path) -> None:
     export.write_media([editorial], out)
     written = [p for p in (out / ".travail" / "media").rglob("*") if p.is_file()]
     assert [pixels(p.read_bytes()) for p in written] == [pixels(png())]
+
+
+@pytest.mark.parametrize("kind", ["TIFF", "BMP", "WEBP"])
+def test_images_typst_cannot_place_are_converted_to_png(kind: str) -> None:
+    """A Word file's TIFF scan, a BMP screenshot or a WebP picture is published as PNG
+    (Typst refuses the first two), its pixels intact and nothing else kept."""
+    from PIL import Image
+
+    from proceedings import images
+
+    buffer = io.BytesIO()
+    options = {"lossless": True} if kind == "WEBP" else {}
+    Image.new("RGB", (6, 4), (11, 92, 107)).save(buffer, format=kind, **options)
+    checked = images.check(buffer.getvalue())
+    assert checked.suffix == ".png"
+    with Image.open(io.BytesIO(checked.data)) as image:
+        assert (image.format, image.size, image.getpixel((2, 2))) == ("PNG", (6, 4), (11, 92, 107))

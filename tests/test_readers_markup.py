@@ -121,19 +121,37 @@ def test_site_generator_tags_are_not_text_but_code_is() -> None:
     ]
 
 
-def test_admonitions_give_a_title_and_paragraphs() -> None:
+def test_admonitions_are_framed_boxes_with_their_title() -> None:
+    from proceedings.model import NoteContent
+    from proceedings.render import render_note
+
     note = read(
         '## Points\n\n!!! note "À retenir"\n    Premier point.\n\n    Second paragraphe.\n\n'
         "??? warning\n    Attention à ceci.\n\nFin.\n"
     )
-    assert [(b.kind, b.text, b.line, any(s.strong for s in b.spans)) for b in note.blocks] == [
-        ("heading", "Points", 1, False),
-        ("paragraph", "À retenir", 3, True),
-        ("paragraph", "Premier point.", 4, False),
-        ("paragraph", "Second paragraphe.", 6, False),
-        ("paragraph", "Attention", 8, True),
-        ("paragraph", "Attention à ceci.", 9, False),
-        ("paragraph", "Fin.", 11, False),
+    assert [
+        (b.kind, b.text, b.line, any(s.strong for s in b.spans), b.box) for b in note.blocks
+    ] == [
+        ("heading", "Points", 1, False, 0),
+        ("paragraph", "À retenir", 3, True, 3),
+        ("paragraph", "Premier point.", 4, False, 3),
+        ("paragraph", "Second paragraphe.", 6, False, 3),
+        ("paragraph", "Attention", 8, True, 8),
+        ("paragraph", "Attention à ceci.", 9, False, 8),
+        ("paragraph", "Fin.", 11, False, 0),
+    ]
+    master = render_note(NoteContent(note, note.blocks), 2)
+    assert master.split("\n\n")[1:] == [
+        "::: {.encadre}",
+        "**À retenir**",
+        "Premier point.",
+        "Second paragraphe.",
+        ":::",
+        "::: {.encadre}",
+        "**Attention**",
+        "Attention à ceci.",
+        ":::",
+        "Fin.",
     ]
 
 
@@ -146,3 +164,21 @@ def test_a_header_title_is_not_repeated_and_shifts_the_headings() -> None:
         ("heading", 2, "Matin"),
         ("paragraph", 0, "Texte."),
     ]
+
+
+def test_links_keep_their_text_and_their_address_when_it_is_a_web_one() -> None:
+    from proceedings.typography import spans_md
+
+    note = read(
+        'Voir [la délibération](https://exemple.org/d?x=1&y=2), <a href="javascript:alert(1)">'
+        'ceci</a>, <a href="https://ex.org/a">**le site**</a> et [un fichier](../etc/passwd).\n'
+    )
+    (paragraph,) = note.blocks
+    assert [(s.text, s.link) for s in paragraph.spans if s.link] == [
+        ("la délibération", "https://exemple.org/d?x=1&y=2"),
+        ("le site", "https://ex.org/a"),
+    ]
+    assert spans_md(paragraph.spans) == (
+        "Voir [la délibération](<https://exemple.org/d?x=1&y=2>), ceci, "
+        "[**le site**](<https://ex.org/a>) et un fichier."
+    )

@@ -334,3 +334,55 @@ def test_the_author_property_is_a_rapporteur_only_when_it_names_a_person(
         else [f"auteur du document non retenu comme rapporteur : « {author} »"]
     )
     assert refused == expected
+
+
+def test_word_title_nested_tables_links_and_numbers_are_kept() -> None:
+    """What Word minutes hold and was once lost: the Title paragraph, a table inside a
+    table cell (a building permit's details), a hyperlink, the numbers of a list."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+
+    document = docx.Document()
+    document.add_paragraph("Compte rendu du conseil municipal", style="Title")
+    document.add_heading("Permis de construire", level=1)
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "Dossier", "Détail"
+    table.cell(1, 0).text = "PC 22 001"
+    inner = table.cell(1, 1).add_table(rows=2, cols=2)
+    inner.cell(0, 0).text, inner.cell(0, 1).text = "Demandeur", "M. Durand"
+    inner.cell(1, 0).text, inner.cell(1, 1).text = "Objet", "Extension d’une grange"
+    paragraph = document.add_paragraph("Voir le ")
+    r_id = document.part.relate_to(
+        "https://exemple.org/deliberation", RELATIONSHIP_TYPE.HYPERLINK, is_external=True
+    )
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), r_id)
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "texte de la délibération"
+    run.append(text)
+    link.append(run)
+    paragraph._p.append(link)
+    for i in range(3):
+        document.add_paragraph(f"point {i + 1}", style="List Number")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    note = office.read_docx(buffer.getvalue(), "n.docx", "ev/n.docx", Diagnostics())
+    kinds = [(b.kind, b.level, b.text) for b in note.blocks if b.kind != "table"]
+    assert kinds[:3] == [
+        ("heading", 1, "Compte rendu du conseil municipal"),
+        ("heading", 2, "Permis de construire"),
+        ("paragraph", 0, "Voir le texte de la délibération"),
+    ]
+    (grid,) = [b for b in note.blocks if b.kind == "table"]
+    cells = [["".join(s.text for s in cell) for cell in row] for row in grid.rows]
+    assert cells == [
+        ["Dossier", "Détail"],
+        ["PC 22 001", "Demandeur : M. Durand ; Objet : Extension d’une grange"],
+    ]
+    linked = [(s.text, s.link) for b in note.blocks for s in b.spans if s.link]
+    assert linked == [("texte de la délibération", "https://exemple.org/deliberation")]
+    assert [(b.text, b.number) for b in note.blocks if b.kind == "item"] == [
+        ("point 1", 1),
+        ("point 2", 2),
+        ("point 3", 3),
+    ]

@@ -23,6 +23,7 @@ from markdown_it.token import Token
 
 from ..errors import Diagnostics, SourceError
 from ..model import Block, Note, Span
+from ..typography import web_address
 from .decode import decode, encoding_conversion
 from .frontmatter import ignored_keys, read_header, titled
 from .text import timed_runs
@@ -136,7 +137,9 @@ def read(data: bytes, path: str, shown: str, diag: Diagnostics) -> Note:
     meta, body, offset = read_header(text, shown, diag)
 
     def parse(chunk: str, start: int) -> list[Block]:
-        return _blocks(_PARSER.parse(_prepare(chunk)), start)
+        text, boxes = _prepare(chunk)
+        blocks = _blocks(_PARSER.parse(text), start)
+        return [_boxed(b, boxes, start) for b in blocks] if boxes else blocks
 
     try:
         # speech-to-text segments among the text are a transcript's turns, whatever
@@ -174,15 +177,24 @@ def _code(body: str, offset: int) -> frozenset[int]:
     return frozenset(inside)
 
 
-def _prepare(body: str) -> str:
+def _boxed(block: Block, boxes: list[tuple[int, int]], start: int) -> Block:
+    """The block, marked with the admonition it is in (its first line in the file)."""
+    for first, last in boxes:
+        if start + first <= block.line <= start + last:
+            return dataclasses.replace(block, box=start + first)
+    return block
+
+
+def _prepare(body: str) -> tuple[str, list[tuple[int, int]]]:
     """The body ready for the parser, with the same number of lines (so that messages give
     the file's lines): site generators' tags dropped and admonitions turned into their title
     and paragraphs, outside code blocks; indentation and quotation marks capped at
-    MAX_DEPTH levels."""
+    MAX_DEPTH levels. With the lines (first, last, from 1) of each admonition."""
     lines = []
     fence = ""
     admonition = False
-    for line in body.split("\n"):
+    boxes: list[tuple[int, int]] = []
+    for number, line in enumerate(body.split("\n"), start=1):
         if m := _FENCE.match(line):
             fence = "" if fence and m[1] == fence else (fence or m[1])
         elif not fence:
@@ -192,13 +204,16 @@ def _prepare(body: str) -> str:
                 # then given back as a bold paragraph by _blocks)
                 line = f"###### {_BOX}{_escaped(title)}" if title.strip() else ""
                 admonition = True
+                boxes.append((number, number))
             elif admonition and (line.startswith(("    ", "\t")) or not line.strip()):
                 line = line[4:] if line.startswith("    ") else line[1:]
+                if line.strip():
+                    boxes[-1] = (boxes[-1][0], number)
             else:
                 admonition = False
             line = _without_tags(line)
         lines.append(_capped(line))
-    return "\n".join(lines)
+    return "\n".join(lines), boxes
 
 
 def _escaped(text: str) -> str:
@@ -385,17 +400,28 @@ def inline_spans(children: list[Token]) -> tuple[Span, ...]:
     spans: list[Span] = []
     strong = emph = 0
     hidden = 0
+    link = ""  # the address of the link the text is in
+    expansion = ""  # the title of the <abbr> the text is in
     for child in children:
         if child.type == "html_inline":
             closing, tag = _inline_tag(child.content)
             if tag in _HIDDEN:
                 hidden = max(0, hidden + (-1 if closing else 1))
             elif tag == "br":
-                _push(spans, "\n", strong, emph)
+                _push(spans, "\n", strong, emph, link)
             elif tag in ("b", "strong"):
                 strong = max(0, strong + (-1 if closing else 1))
             elif tag in ("i", "em"):
                 emph = max(0, emph + (-1 if closing else 1))
+            elif tag == "a":
+                link = "" if closing else web_address(_attribute(child.content, "href"))
+            elif tag == "abbr" and not closing:
+                expansion = _attribute(child.content, "title").strip()
+            elif tag == "abbr" and expansion:
+                # « ODD (objectifs de développement durable) »: the reader sees what the
+                # author defined, and the glossary finds the acronym with its expansion
+                _push(spans, f" ({expansion})", strong, emph, link)
+                expansion = ""
             continue
         if hidden and child.type in ("text", "code_inline", "softbreak", "hardbreak"):
             continue
@@ -408,24 +434,42 @@ def inline_spans(children: list[Token]) -> tuple[Span, ...]:
                 emph += 1
             case "em_close":
                 emph -= 1
+            case "link_open":
+                link = web_address(str(child.attrGet("href") or ""))
+            case "link_close":
+                link = ""
             case "softbreak":
-                _push(spans, " ", strong, emph)
+                _push(spans, " ", strong, emph, link)
             case "hardbreak":
-                _push(spans, "\n", strong, emph)
+                _push(spans, "\n", strong, emph, link)
             case "text" | "code_inline":
-                _push(spans, child.content, strong, emph)
+                _push(spans, child.content, strong, emph, link)
             case "image":
                 pass  # an image becomes a block of its own, after its paragraph
     return tuple(spans)
 
 
-def _push(spans: list[Span], text: str, strong: int, emph: int) -> None:
+def _push(spans: list[Span], text: str, strong: int, emph: int, link: str = "") -> None:
     if not text:
         return
-    if spans and spans[-1].strong == bool(strong) and spans[-1].emph == bool(emph):
-        spans[-1] = Span(spans[-1].text + text, bool(strong), bool(emph))
+    last = spans[-1] if spans else None
+    if last and (last.strong, last.emph, last.link) == (bool(strong), bool(emph), link):
+        spans[-1] = Span(last.text + text, bool(strong), bool(emph), link=link)
     else:
-        spans.append(Span(text, bool(strong), bool(emph)))
+        spans.append(Span(text, bool(strong), bool(emph), link=link))
+
+
+_ATTRIBUTES = {
+    name: re.compile(rf"""\b{name}\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+    for name in ("href", "title")
+}
+
+
+def _attribute(tag: str, name: str) -> str:
+    """An attribute of an inline HTML tag (``href`` of ``<a>``, ``title`` of ``<abbr>``),
+    entities decoded."""
+    m = _ATTRIBUTES[name].search(tag[:4000])
+    return html.unescape(next((g for g in m.groups() if g is not None), "")) if m else ""
 
 
 def _without_final_break(spans: tuple[Span, ...]) -> tuple[Span, ...]:

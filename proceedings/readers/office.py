@@ -29,6 +29,7 @@ from ..safeio import MIB, count_text, size_text, system_message
 from ..speakers import is_name
 from . import pandoc_ast
 from .decode import decode, encoding_conversion
+from .frontmatter import titled
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97-2003, or an encrypted Office file
 
@@ -172,14 +173,38 @@ def _note(
     lines_are_paragraphs: bool = False,
 ) -> Note:
     parsed = pandoc_ast.parse(data, pandoc_format, suffix, shown, what, lines_are_paragraphs, diag)
+    # pandoc takes a paragraph in the « Titre » style out of the text, as the document's
+    # title: it is given back as the note's first heading (a title that is only a
+    # property of the file, never shown in it, is not)
+    meta = FrontMatter(rapporteur=_author(parsed.author))
+    if parsed.title and _title_paragraph(data, suffix):
+        meta = dataclasses.replace(meta, titre=parsed.title)
     return Note(
         path=path,
         shown=shown,
         format=fmt,
-        meta=FrontMatter(rapporteur=_author(parsed.author)),
-        blocks=tuple(parsed.blocks),
+        meta=meta,
+        blocks=tuple(titled(list(parsed.blocks), meta)),
         media=tuple(parsed.media),
     )
+
+
+_TITLE_STYLE = {
+    ".docx": ("word/document.xml", re.compile(rb'<w:pStyle w:val="(?:Title|Titre)"\s*/>')),
+    ".odt": ("content.xml", re.compile(rb'text:style-name="(?:Title|Titre)"')),
+}
+
+
+def _title_paragraph(data: bytes, suffix: str) -> bool:
+    """Whether the document's text holds a paragraph in the Title style."""
+    if suffix not in _TITLE_STYLE:
+        return False
+    part, pattern = _TITLE_STYLE[suffix]
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return bool(pattern.search(archive.read(part)))
+    except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error):
+        return False
 
 
 _DC = "{http://purl.org/dc/elements/1.1/}"

@@ -15,6 +15,7 @@ the readers' ``_resolve_images``, which knows the event folder.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -33,6 +34,7 @@ from ..images import Refused, check_file
 from ..limits import PANDOC_HEAP_MB, PANDOC_OUT_OF_HEAP
 from ..model import Block, Media, Span
 from ..safeio import count_text
+from ..typography import web_address
 
 Json = Any
 _GLYPH = re.compile(r"^[•◦▪▫‣●○■□–-]\s+")
@@ -233,7 +235,10 @@ class _Walker:
             for block in self.blocks(cell[4], -1, False):
                 if spans:
                     spans.append(Span(" "))
-                spans.extend(block.spans)
+                if block.kind == "table":
+                    spans.extend(_flattened(block))
+                else:
+                    spans.extend(block.spans)
             cells.append(_merge(spans))
         return tuple(cells)
 
@@ -268,7 +273,9 @@ class _Walker:
                     content[-1] if kind == "Span" else content[1], strong, emph, images
                 )
             elif kind == "Link":
-                yield from self.inlines(content[1], strong, emph, images)
+                address = web_address(str(content[2][0]))
+                for span in self.inlines(content[1], strong, emph, images):
+                    yield dataclasses.replace(span, link=address) if address else span
             elif kind in ("Code", "Math"):
                 yield Span(content[1], strong, emph)
             elif kind == "Note":
@@ -327,20 +334,37 @@ def _merge(spans: list[Span]) -> tuple[Span, ...]:
             out
             and not span.footnote
             and not out[-1].footnote
-            and (out[-1].strong, out[-1].emph) == (span.strong, span.emph)
+            and (out[-1].strong, out[-1].emph, out[-1].link) == (span.strong, span.emph, span.link)
         ):
-            out[-1] = Span(out[-1].text + span.text, span.strong, span.emph)
+            out[-1] = dataclasses.replace(out[-1], text=out[-1].text + span.text)
         else:
             out.append(span)
     if out and not out[0].footnote:
-        out[0] = Span(out[0].text.lstrip(), out[0].strong, out[0].emph)
+        out[0] = dataclasses.replace(out[0], text=out[0].text.lstrip())
     if out and not out[-1].footnote:
-        out[-1] = Span(out[-1].text.rstrip(), out[-1].strong, out[-1].emph)
+        out[-1] = dataclasses.replace(out[-1], text=out[-1].text.rstrip())
     return tuple(s for s in out if s.text)
 
 
 def _has_text(spans: tuple[Span, ...]) -> bool:
     return any(s.text.strip() for s in spans if not s.footnote)
+
+
+def _flattened(table: Block) -> list[Span]:
+    """A table inside a table cell (a building permit's details in a council's minutes), as
+    the cell's text: « Demandeur : M. Durand ; Objet : extension d’une grange »."""
+    out: list[Span] = []
+    for row in table.rows:
+        cells = [list(cell) for cell in row if _has_text(cell)]
+        if not cells:
+            continue
+        if out:
+            out.append(Span(" ; "))
+        for i, cell in enumerate(cells):
+            if i:
+                out.append(Span(" : " if i == 1 else ", "))
+            out.extend(cell)
+    return out
 
 
 def _meta_text(value: Json) -> str:
