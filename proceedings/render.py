@@ -35,7 +35,7 @@ from .model import (
 from .selection import key_figures
 from .speakers import Directory
 from .typography import escape, french, ordinal, spans_md, text_md
-from .wording import at_place, event_noun
+from .wording import at_place, event_noun, with_article
 
 MASTER_TEMPLATE = "synthese.md.j2"
 MEDIA_DIR = ".travail/media"
@@ -79,6 +79,7 @@ def make_environment(templates: Path) -> jinja2.Environment:
         links=links,
         path=lambda p: Md(Path(p).as_posix()),  # paths the build itself made
         at_place=at_place,
+        with_article=with_article,
         sort_fr=sort_fr,
     )
     env.globals.update(

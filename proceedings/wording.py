@@ -119,6 +119,37 @@ def at_place(place: str) -> str:
     return f"à la {place}" if _VENUES[first] else f"au {place}"
 
 
+# Nouns organisations are named with, and their gender (True: feminine).
+_BODIES = {
+    **dict.fromkeys(
+        "association fédération union agence communauté ville région mairie coopérative "
+        "fondation chambre maison confédération alliance plateforme banque caisse direction "
+        "délégation mission préfecture métropole université école entreprise société "
+        "compagnie fabrique".split(),
+        True,
+    ),
+    **dict.fromkeys(
+        "réseau collectif comité conseil mouvement institut centre département groupement "
+        "syndicat office observatoire club pôle cabinet ministère commissariat secrétariat "
+        "laboratoire consortium forum cercle".split(),
+        False,
+    ),
+}
+
+
+def with_article(name: str) -> str:
+    """An organisation's name as French writes it after « par », « de »: « le Réseau des
+    pionniers », « la Fédération… », « l’Association… »; a proper name stays as it is
+    (« Le RAMEAU », « Tamkeen Li Tanmia »)."""
+    name = name.strip()
+    if _ARTICLE.match(name):
+        return name
+    first = re.split(r"[\s,]", name, maxsplit=1)[0].lower()
+    if first not in _BODIES:
+        return name
+    return _article(first, _BODIES[first]) + name
+
+
 def _article(word: str, feminine: bool) -> str:
     if _VOWEL.match(word) and not word.lower().startswith("h"):
         return "l’"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from proceedings.wording import at_place, event_noun
+from proceedings.wording import at_place, event_noun, with_article
 
 
 @pytest.mark.parametrize(
@@ -50,3 +50,23 @@ def test_the_event_is_named_as_its_programme_names_it(
 )
 def test_the_place_takes_the_preposition_that_agrees_with_it(place: str, said: str) -> None:
     assert at_place(place) == said
+
+
+@pytest.mark.parametrize(
+    ("name", "written"),
+    [
+        (
+            "Réseau des pionniers des alliances en territoire",
+            "le Réseau des pionniers des alliances en territoire",
+        ),
+        (
+            "Fédération Nationale des Caisses d’Épargne",
+            "la Fédération Nationale des Caisses d’Épargne",
+        ),
+        ("Association des jardins partagés", "l’Association des jardins partagés"),
+        ("Le RAMEAU", "Le RAMEAU"),
+        ("Tamkeen Li Tanmia", "Tamkeen Li Tanmia"),
+    ],
+)
+def test_an_organisation_takes_its_article(name: str, written: str) -> None:
+    assert with_article(name) == written
