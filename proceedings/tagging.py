@@ -57,7 +57,7 @@ from .vocabulary import Vocabulary, norm
 from .workers import stopped_on_interrupt
 
 MODEL = "fr_core_news_sm"
-ANALYSIS_VERSION = "3"  # change it when the analysis changes: cached analyses are redone
+ANALYSIS_VERSION = "4"  # change it when the analysis changes: cached analyses are redone
 # the format of an analysis on disk (proceedings.cachefile)
 CACHE_SCHEMA = f"analyse-{ANALYSIS_VERSION}"
 
@@ -92,6 +92,7 @@ restitution déroulé programme mise compte condition situation fonction enseign
 suggestion contribution phrase lundi mardi mercredi jeudi vendredi samedi dimanche fil
 route perspective micro note slide support pause déjeuner café accueil badge organisateur
 cliente client consultant merci bonjour applaudissement rencontre édition intervenant·e
+vote proposition catégorie colonne post-it
 """.split()
 )
 _APOSTROPHES = str.maketrans(
@@ -391,8 +392,30 @@ def _mentions(doc: Any) -> tuple[Mention, ...]:
             continue
         if ent.label_ == "PER" and not is_name(text) and len(text.split()) < 2:
             continue
+        if len(text.split()) == 1 and not _named_alone(text, ent):
+            continue
         counts[(text, ent.label_)] += 1
     return tuple(Mention(t, label, c) for (t, label), c in sorted(counts.items()))
+
+
+# Abbreviations of months and days that the model takes for names (« Apr », « Dec »).
+_CALENDAR = frozenset(
+    "jan feb fév mar apr avr may mai jun juin jul juil aug aoû sep sept oct nov dec déc "
+    "mon tue wed thu fri sat sun lun mer jeu ven sam dim".split()
+)
+
+
+def _named_alone(text: str, ent: Any) -> bool:
+    """A one-word name worth an index entry: a proper noun or an acronym (« Enedis »,
+    « CEREMA »), not a common noun the model mistook (« Constitution », « Conseil »), a word
+    shouted in capitals (« ESCALIER ») or a month (« Dec »)."""
+    if text.lower().rstrip(".") in _CALENDAR:
+        return False
+    if text.isupper():
+        # an acronym is short, or has few vowels; « ASCENSEUR » is a word in capitals
+        vowels = sum(c in "AEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜ" for c in text)
+        return len(text) <= 6 or vowels * 3 < len(text)
+    return all(token.pos_ == "PROPN" for token in ent)
 
 
 def acronyms(text: str) -> list[Acronym]:
