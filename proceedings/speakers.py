@@ -305,9 +305,8 @@ def _acceptable(label: str, known: Callable[[str], bool], transcript: bool) -> b
     name = label_name(label)
     if not name or len(name) > 100:
         return False
-    # the words of the label, initials apart (« A. Richard » is not the verb « a »)
-    words = [w for w in re.findall(r"[\w’']+\.?", name.lower()) if not re.fullmatch(r"\w\.", w)]
-    words = [w.rstrip(".") for w in words]
+    # the words of the label, initials apart (« A. Richard », « A-Y. Guégan »: not the verb)
+    words = re.findall(r"[\w’']+", re.sub(rf"(?<!\w){_INITIAL}", " ", name).lower())
     if any(
         w in _NOT_IN_LABELS or w.startswith(("qu’", "qu'", "s’", "s'", "n’", "n'")) for w in words
     ):

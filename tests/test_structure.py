@@ -403,3 +403,22 @@ def _turns(content):  # type: ignore[no-untyped-def]
     from proceedings.model import Turn
 
     return [i for i in content.items if isinstance(i, Turn)]
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("A-Y. Guégan (CRIGE Normandie) : GT resserré", "A-Y. Guégan (CRIGE Normandie)"),
+        ("A. Richard : FEDER ne finance que 60 %", "A. Richard"),
+        ("Intervenant du public 2 : une question", "Intervenant du public 2"),
+        ("Il a dit : non", None),
+        ("Président : Yann Lossouarn @yann", None),  # who holds a role, not a turn
+        ("Claude Bideau @claudebideau : 19 voix", None),  # a count of votes
+        ("Participants : 12", None),
+    ],
+)
+def test_labels_of_real_minutes(text: str, label: str | None) -> None:
+    from proceedings.speakers import split_label
+
+    found = split_label(text)
+    assert (found[0] if found else None) == label
