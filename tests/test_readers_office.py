@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import docx
 import pypandoc
@@ -50,6 +51,17 @@ def png() -> bytes:
     return buffer.getvalue()
 
 
+def _holding(tag: str, words: str) -> Any:
+    """A Word element (an insertion, a hyperlink) holding one run of text."""
+    element = OxmlElement(tag)
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = words
+    run.append(text)
+    element.append(run)
+    return element
+
+
 def word_document(tmp_path: Path) -> bytes:
     """A .docx as Word writes it: heading, emphasis, list, table, image, comment and
     tracked changes (an insertion and a deletion)."""
@@ -64,15 +76,10 @@ def word_document(tmp_path: Path) -> bytes:
     p.add_run(".")
     document.add_comment(p.runs[1], text="À vérifier avec l’élue", author="Relecteur")
     tracked = document.add_paragraph("La commune ")
-    ins = OxmlElement("w:ins")
+    ins = _holding("w:ins", "finance désormais")
     ins.set(qn("w:id"), "1")
     ins.set(qn("w:author"), "Relecteur")
     ins.set(qn("w:date"), "2019-06-27T10:00:00Z")
-    run = OxmlElement("w:r")
-    text = OxmlElement("w:t")
-    text.text = "finance désormais"
-    run.append(text)
-    ins.append(run)
     tracked._p.append(ins)
     deleted = OxmlElement("w:del")
     deleted.set(qn("w:id"), "2")
@@ -354,13 +361,8 @@ def test_word_title_nested_tables_links_and_numbers_are_kept() -> None:
     r_id = document.part.relate_to(
         "https://exemple.org/deliberation", RELATIONSHIP_TYPE.HYPERLINK, is_external=True
     )
-    link = OxmlElement("w:hyperlink")
+    link = _holding("w:hyperlink", "texte de la délibération")
     link.set(qn("r:id"), r_id)
-    run = OxmlElement("w:r")
-    text = OxmlElement("w:t")
-    text.text = "texte de la délibération"
-    run.append(text)
-    link.append(run)
     paragraph._p.append(link)
     for i in range(3):
         document.add_paragraph(f"point {i + 1}", style="List Number")

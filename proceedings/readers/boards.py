@@ -348,15 +348,7 @@ def read_csv(data: bytes, path: str, shown: str, diag: Diagnostics) -> Note:
     rows = _csv_rows(text, delimiter, cells, shown, diag)
     blocks, conversions = _board(rows, shown, diag)
     conversions += [f"séparateur : {_DELIMITERS[delimiter]}", *encoding_conversion(encoding)]
-    return Note(
-        path=path,
-        shown=shown,
-        format="csv",
-        meta=FrontMatter(),
-        blocks=tuple(blocks),
-        encoding=encoding,
-        conversions=(*conversions, *cells.report()),
-    )
+    return _note(path, shown, "csv", blocks, [*conversions, *cells.report()], encoding)
 
 
 def _delimiter(text: str) -> str:
@@ -543,13 +535,20 @@ def read_xlsx(data: bytes, path: str, shown: str, diag: Diagnostics) -> Note:
     blocks, conversions = _board(rows, shown, diag)
     if sheet:
         conversions.append(f"feuille « {_short(sheet)} »")
+    return _note(path, shown, "xlsx", blocks, [*conversions, *cells.report()])
+
+
+def _note(
+    path: str, shown: str, fmt: str, blocks: list[Block], conversions: list[str], encoding: str = ""
+) -> Note:
     return Note(
         path=path,
         shown=shown,
-        format="xlsx",
+        format=fmt,
         meta=FrontMatter(),
         blocks=tuple(blocks),
-        conversions=(*conversions, *cells.report()),
+        encoding=encoding,
+        conversions=tuple(conversions),
     )
 
 
