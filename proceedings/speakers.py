@@ -222,14 +222,18 @@ _RECURRING_VOICES = 2  # distinct labels
 
 
 def recurring_labels(texts: Iterable[str]) -> tuple[str, ...]:
-    """Initials that a note uses as speaker labels: several of them (« EZ : », « VP : »,
-    « P1 : »), each opening at least two paragraphs."""
+    """Initials that a note uses as speaker labels, each opening at least two paragraphs:
+    several of them (« EZ : », « VP : »), or one (« P1 : », a presenter) among other
+    speakers' labels (« Jordan Bardella : »)."""
     counts: dict[str, int] = {}
+    others = 0
     for text in texts:
         if (m := _INITIALS_LABEL.match(text.lstrip())) and m[1] not in _NOT_INITIALS:
             counts[m[1]] = counts.get(m[1], 0) + 1
+        elif others < _RECURRING_VOICES and split_label(text) is not None:
+            others += 1
     voices = tuple(sorted(k for k, n in counts.items() if n >= _RECURRING))
-    return voices if len(voices) >= _RECURRING_VOICES else ()
+    return voices if len(voices) + others >= _RECURRING_VOICES else ()
 
 
 def split_label(

@@ -214,7 +214,11 @@ class _Builder:
 
 def structure(note: Note, directory: Directory, diag: Diagnostics) -> NoteContent:
     """Speaker turns, quotes and proposals of one note."""
-    voices = recurring_labels(b.text for b in note.blocks if b.kind in ("paragraph", "item"))
+    texts = [b.text for b in note.blocks if b.kind in ("paragraph", "item")]
+    voices = recurring_labels(texts)
+    # « Réponse : » is a voice only where someone asks (« Question : », « Q : »); alone it
+    # is a form's field (« Réponse : non »)
+    asked = any(_ASKED.match(t) for t in texts)
     directory = directory.for_note((*note.meta.intervenants, *voices))
     b = _Builder(note, directory)
     for block in _midway_turns(_dense_headings(note.blocks), directory):
@@ -238,6 +242,10 @@ def structure(note: Note, directory: Directory, diag: Diagnostics) -> NoteConten
             elif (label := _name_line(title, directory, heading=True)) is not None:
                 b.heading_speaker = (directory.resolve(label), block.level)
                 continue  # the name is shown with the turn, not as a heading
+            elif (label := _talk_by(title, directory)) is not None:
+                # « Ariane Rose (ANCT) - Quel bilan ? », « Introduction par B. Monthubert »:
+                # the heading stays (it titles a talk) and what follows is the speaker's
+                b.heading_speaker = (directory.resolve(label), block.level)
             if PROPOSAL_HEADING.match(title):
                 b.proposal_level = block.level
             b.items.append(block)
@@ -249,7 +257,7 @@ def structure(note: Note, directory: Directory, diag: Diagnostics) -> NoteConten
             b.close()  # who was there is not who spoke
             b.items.append(block)
             continue
-        speaker, block = _label(block, directory)
+        speaker, block = _label(block, directory, asked)
         if speaker is None and block.kind == "paragraph":
             first, _, rest = block.text.strip().partition("\n")
             if (label := _name_line(first, directory)) is not None:
@@ -443,6 +451,21 @@ def _name_line(text: str, directory: Directory, heading: bool = False) -> str | 
     return None
 
 
+_TALK_BY = re.compile(r"^(?:.{1,80}?\s)?par\s+(.{3,60})$")  # « Introduction par X »
+_TALK_OF = re.compile(r"^(.{3,80}?)\s+[-–—:]\s+\S")  # « X (ORG) - Le titre de son intervention »
+
+
+def _talk_by(title: str, directory: Directory) -> str | None:
+    """The speaker a heading announces with the title of their talk."""
+    for pattern in (_TALK_BY, _TALK_OF):
+        if (m := pattern.match(title.strip())) is not None:
+            label = m[1].strip()
+            name = label_name(label)
+            if is_name(name) or directory.knows(name):
+                return label
+    return None
+
+
 def _plural(label: str) -> bool:
     """A description of several people (« Les participants », « Des élus »): a list, not
     a voice."""
@@ -460,7 +483,10 @@ def _dense_headings(blocks: tuple[Block, ...]) -> list[Block]:
     return [replace(b, level=rank[b.level]) if b.kind == "heading" else b for b in blocks]
 
 
-def _label(block: Block, directory: Directory) -> tuple[Speaker | None, Block]:
+_ASKED = re.compile(r"^\s*(?:Q|Question)\s*[:.—–-]\s", re.IGNORECASE)
+
+
+def _label(block: Block, directory: Directory, asked: bool = True) -> tuple[Speaker | None, Block]:
     """The speaker of a block (given by the format, or a label opening its text)."""
     if block.speaker:
         return directory.resolve(block.speaker), block
@@ -470,6 +496,8 @@ def _label(block: Block, directory: Directory) -> tuple[Speaker | None, Block]:
     if found is None:
         return None, block
     label, rest = found
+    if label in ("R", "Réponse") and not asked:
+        return None, block
     cut = len(block.text) - len(rest)
     return directory.resolve(label), replace(block, spans=_drop(block.spans, cut))
 

@@ -153,7 +153,7 @@ def turns(content):  # type: ignore[no-untyped-def]
             "La séance est ouverte.",
         ),
         ("Q : Et demain ?", "Question", False, True, "Et demain ?"),
-        ("R : On verra.", "Réponse", False, True, "On verra."),
+        ("Question : Et après ?\n\nR : On verra.", "Réponse", False, True, "On verra."),
         (">> On verra.", "Intervenant·e", False, True, "On verra."),
         ("SPEAKER_01: On verra.", "Intervenant·e 2", False, True, "On verra."),
         (
@@ -172,7 +172,13 @@ def test_speaker_label_styles(
     # ">>" opens a nested quotation in Markdown: the marker is a transcript's, in a .txt
     name = "n.txt" if line.startswith(">>") else "n.md"
     content = structured(tmp_path, f"Introduction du rapporteur.\n\n{line}\n", name)
-    assert turns(content) == [(speaker, programme, anonymous, text)]
+    assert turns(content)[-1:] == [(speaker, programme, anonymous, text)]
+
+
+def test_an_answer_is_a_voice_only_where_someone_asks(tmp_path: Path) -> None:
+    """« Réponse : non » alone is a form's field (a pad's questionnaire), not a speaker."""
+    content = structured(tmp_path, "Accès au site en fauteuil ?\n\nRéponse : non.\n")
+    assert turns(content) == []
 
 
 @pytest.mark.parametrize(
