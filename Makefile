@@ -20,7 +20,7 @@ OUTPUTS := $(OUT)/synthese.md $(foreach f,$(filter-out fiches,$(FORMATLIST)),$(O
            $(if $(filter fiches,$(FORMATLIST)),$(OUT)/fiches)
 
 .DEFAULT_GOAL := all
-.PHONY: all build fiches check test lint clean distclean help setup lock bench-motscles bench-performance bench-structure
+.PHONY: all build fiches check test lint clean distclean help setup lock bench-motscles bench-performance bench-structure bench-resume
 
 all: build ## Installe si besoin, puis construit la synthèse de démonstration (DOCX, PDF, HTML)
 
@@ -49,6 +49,9 @@ lint: $(INSTALLED) ## Vérifie le style (ruff) et les types (mypy)
 	$(VENV)/bin/ruff check proceedings tests scripts bench
 	$(VENV)/bin/ruff format --check proceedings tests scripts bench
 	$(VENV)/bin/mypy
+
+bench-resume: $(INSTALLED) ## Comptes rendus condensés notés (ROUGE) sur des débats réels (docs/resume.md)
+	$(PY) bench/resume.py
 
 bench-structure: $(INSTALLED) ## Tours de parole, intervenants et citations mesurés contre l’étalon (docs/structure.md)
 	$(PY) bench/structure.py

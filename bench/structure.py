@@ -25,7 +25,6 @@ written to docs/structure.md with the targets.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import re
 import sys
 import unicodedata
@@ -41,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 
 from proceedings.errors import Diagnostics  # noqa: E402  (the project is importable from here)
 from proceedings.model import Event, NoteContent, Speaker, Turn  # noqa: E402
-from proceedings.programme import load_programme  # noqa: E402
+from proceedings.programme import load_programme, without_programme  # noqa: E402
 from proceedings.readers import READERS  # noqa: E402
 from proceedings.speakers import Directory, fold  # noqa: E402
 from proceedings.structure import structure  # noqa: E402
@@ -165,25 +164,8 @@ def structured(gold: Gold, demo_event: Event | None) -> NoteContent:
     diag = Diagnostics()
     reader = READERS[gold.path.suffix.lower()]
     note = reader(gold.path.read_bytes(), gold.path.name, gold.shown, diag)
-    event = demo_event if gold.demo and demo_event is not None else _empty_event()
+    event = demo_event if gold.demo and demo_event is not None else without_programme()
     return structure(note, Directory(event), diag)
-
-
-def _empty_event() -> Event:
-    return Event(
-        reseau="",
-        edition=1,
-        titre="",
-        theme="",
-        date=dt.date(2000, 1, 1),
-        debut=dt.time(9),
-        fin=dt.time(17),
-        lieu="",
-        adresse="",
-        organisateur="",
-        introduction=(),
-        sessions=(),
-    )
 
 
 def score(gold: Gold, content: NoteContent) -> Score:

@@ -161,6 +161,33 @@ def _parser() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help="affiche la trace Python complète en cas d’erreur interne",
     )
+    r = commands.add_parser(
+        "resume",
+        help="compte rendu condensé de chaque fichier .txt d’un dossier",
+        add_help=False,
+        description="Condense chaque fichier .txt du DOSSIER, seul (libellés d’intervenants "
+        "tels que « M. CHIRAC : » reconnus), en au plus N mots de phrases dites ou écrites, "
+        "chacune avec qui parle, et écrit {identifiant: texte} en JSON ; l’identifiant est "
+        "le nom du fichier sans .txt.",
+    )
+    r.add_argument("-h", "--help", action="help", help="affiche cette aide et quitte")
+    r.add_argument("dossier", metavar="DOSSIER", type=Path, help="dossier des fichiers .txt")
+    r.add_argument(
+        "--mots",
+        type=int,
+        default=300,
+        metavar="N",
+        help="nombre de mots au plus par compte rendu, libellés compris (défaut : 300)",
+    )
+    r.add_argument(
+        "--json", type=Path, required=True, metavar="FICHIER", help="fichier JSON à écrire"
+    )
+    r.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="affiche la trace Python complète en cas d’erreur interne",
+    )
     return parser
 
 
@@ -335,6 +362,8 @@ def _main(argv: Sequence[str] | None) -> int:
             return EXIT_USAGE
         if args.commande == "motscles":
             return _keyphrases(args)
+        if args.commande == "resume":
+            return _condensed(args)
         if unusable := _output_problem(args.dossier, args.sortie):
             print(unusable, file=sys.stderr)
             return EXIT_USAGE
@@ -474,6 +503,37 @@ def _keyphrases(args: argparse.Namespace) -> int:
     export.write_text(args.json, document + "\n")
     print(f"{len(ids)} textes, mots-clés écrits dans {args.json}")
     return EXIT_INPUT if len(ids) < len(files) else EXIT_OK
+
+
+def _condensed(args: argparse.Namespace) -> int:
+    """Each .txt file of a folder condensed on its own."""
+    files = sorted(args.dossier.glob("*.txt"))
+    if not files:
+        print(f"{args.dossier} : aucun fichier .txt", file=sys.stderr)
+        return EXIT_USAGE
+    if args.mots < 20:
+        print("--mots : attendu un nombre entier d’au moins 20 mots", file=sys.stderr)
+        return EXIT_USAGE
+    from . import export
+    from .condense import as_text, condense_note
+    from .limits import MAX_NOTE
+    from .readers import text
+    from .safeio import read_input
+
+    out: dict[str, str] = {}
+    for path in files:
+        local = Diagnostics()
+        try:
+            data = read_input(path, str(path), MAX_NOTE, "fichier")
+            note = text.read(data, path.name, str(path), local)
+        except SourceError as exc:
+            print(f"{exc}, fichier ignoré", file=sys.stderr)
+            continue
+        out[path.stem] = as_text(condense_note(note, args.mots, local).extracts)
+        _report(local)
+    export.write_text(args.json, json.dumps(out, ensure_ascii=False, indent=1) + "\n")
+    print(f"{len(out)} textes condensés en au plus {args.mots} mots, écrits dans {args.json}")
+    return EXIT_INPUT if len(out) < len(files) else EXIT_OK
 
 
 def _notify(message: str) -> None:

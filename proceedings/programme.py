@@ -604,3 +604,22 @@ def _describe(node: _Node) -> str:
     if isinstance(node.value, list):
         return "une liste"
     return f"« {excerpt(node.value)} »"
+
+
+def without_programme() -> Event:
+    """An event that names no one: to structure a document read on its own (``resume``,
+    the benchmarks), where speakers are only those its labels name."""
+    return Event(
+        reseau="",
+        edition=1,
+        titre="",
+        theme="",
+        date=dt.date(2000, 1, 1),
+        debut=dt.time(9),
+        fin=dt.time(17),
+        lieu="",
+        adresse="",
+        organisateur="",
+        introduction=(),
+        sessions=(),
+    )

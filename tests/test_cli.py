@@ -98,7 +98,7 @@ def test_broken_programme_lists_problems_and_exits_1(
         (
             ["publier"],
             "proceedings : erreur : COMMANDE : choix invalide : 'publier' "
-            "(choix possibles : 'build', 'check', 'motscles')",
+            "(choix possibles : 'build', 'check', 'motscles', 'resume')",
         ),
     ],
 )

@@ -65,7 +65,7 @@ def test_the_gold_covers_real_material() -> None:
 
 def _content(body: str):  # type: ignore[no-untyped-def]
     note = text.read(body.encode(), "n.txt", "n.txt", Diagnostics())
-    return bench.structure(note, bench.Directory(bench._empty_event()), Diagnostics())
+    return bench.structure(note, bench.Directory(bench.without_programme()), Diagnostics())
 
 
 def test_the_score_counts_wrong_speakers_missed_turns_and_false_quotes() -> None:
