@@ -51,23 +51,18 @@ def _compatible(char: str) -> str:
 def missing(text: str) -> list[str]:
     """The characters of ``text`` that no font of the PDF draws, even in their plain form,
     in order of first use."""
-    seen: dict[str, None] = {}
-    for char in text:
-        if char not in seen and not _drawn(char) and not _compatible(char):
-            seen[char] = None
-    return list(seen)
+    lacking = {c for c in set(text) if not _drawn(c) and not _compatible(c)}
+    if not lacking:
+        return []
+    return list(dict.fromkeys(c for c in text if c in lacking))
 
 
 def drawable(text: str) -> str:
     """``text`` as the PDF draws it: characters in their plain form where the fonts lack
-    them (full-width letters), and without those no font has."""
-    out = []
-    for char in text:
-        if _drawn(char):
-            out.append(char)
-        else:
-            out.append(_compatible(char))
-    return "".join(out)
+    them (full-width letters), and without those no font has. Each distinct character is
+    looked at once: a long document is translated in one pass."""
+    table = {ord(c): _compatible(c) for c in set(text) if not _drawn(c)}
+    return text.translate(table) if table else text
 
 
 def described(chars: Iterable[str]) -> str:

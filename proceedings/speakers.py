@@ -339,7 +339,11 @@ _LONE_NAME = re.compile(rf"^{_WORD}$")
 def introducer(before: str, known: Callable[[str], bool] = lambda _: False) -> str | None:
     """Who the words just before a quotation say is speaking: « …, M. CHIRAC déclarait,
     le 2 février 1979 : » or « Tjibaou disait, il y a quelque temps, que »."""
-    m = _INTRODUCER.search(before[-240:])
+    tail = before[-240:].rstrip()
+    # most quotations follow something else: a colon or « que » must end the words before
+    if not tail.endswith((":", "que", "qu’", "qu'")):
+        return None
+    m = _INTRODUCER.search(tail)
     if m is None:
         return None
     words = m[1].split()[-_SUBJECT_WORDS:]
