@@ -14,7 +14,6 @@ Figures are written to docs/mots-cles.md.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import math
 import os
 import sys
@@ -26,6 +25,8 @@ from types import ModuleType
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from protocol import load_scorer  # noqa: E402  (bench/protocol.py, beside this script)
 
 from proceedings.errors import Diagnostics  # noqa: E402
 from proceedings.tagging import (  # noqa: E402  (the project is importable from here)
@@ -40,15 +41,6 @@ from proceedings.vocabulary import Vocabulary, load_vocabulary  # noqa: E402
 DEFAULT_SET = ROOT.parent / "shared" / "bench" / "keyphrase-fr"
 TARGET_F10 = 17.0
 TARGET_RATIO = 0.85
-
-
-def load_scorer(path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location("keyphrase_score", path)
-    if spec is None or spec.loader is None:
-        raise SystemExit(f"{path} : protocole de score introuvable")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def yake_run(texts: list[str]) -> list[list[str]]:
@@ -146,7 +138,7 @@ def main() -> int:
     parser.add_argument("--sortie", type=Path, default=ROOT / "docs" / "mots-cles.md")
     args = parser.parse_args()
     dataset = args.jeu / "termith-eval"
-    scorer = load_scorer(args.jeu / "score.py")
+    scorer = load_scorer(args.jeu / "score.py", "keyphrase_score")
     ids = sorted(p.stem for p in (dataset / "docs").glob("*.txt"))
     texts = [(dataset / "docs" / f"{i}.txt").read_text(encoding="utf-8") for i in ids]
 

@@ -18,7 +18,6 @@ condensed account represents. Figures are written to docs/resume.md.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import math
 import re
@@ -30,6 +29,8 @@ from types import ModuleType
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from protocol import load_scorer  # noqa: E402  (bench/protocol.py, beside this script)
+
 from proceedings.condense import as_text, condense_note, sentences  # noqa: E402
 from proceedings.errors import Diagnostics  # noqa: E402  (the project is importable here)
 from proceedings.readers import text  # noqa: E402
@@ -38,15 +39,6 @@ DATASET = ROOT.parent / "shared" / "bench" / "summary-fr"
 WORDS = 300
 TARGETS = {"ROUGE-1": 40.0, "ROUGE-2": 11.5}
 _WORD = re.compile(r"[^\W_]+")
-
-
-def load_scorer(path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location("summary_score", path)
-    if spec is None or spec.loader is None:
-        raise SystemExit(f"{path} : protocole de score introuvable")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def lead(body: str, words: int) -> str:
@@ -136,7 +128,7 @@ def main() -> int:
         "--sortie", type=Path, default=ROOT / "docs" / "resume.md", help="fichier des chiffres"
     )
     args = parser.parse_args()
-    scorer = load_scorer(args.jeu / "score.py")
+    scorer = load_scorer(args.jeu / "score.py", "summary_score")
     dataset = args.jeu / "fredsum-dev"
     methods, share = run(dataset, args.mots)
     rows = []

@@ -135,16 +135,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     _common(c, "dossier où écrire bilan-depot.html (défaut : output)")
 
-    k = commands.add_parser(
+    k = _folder_command(
+        commands,
         "motscles",
-        help="mots-clés de chaque fichier .txt d’un dossier",
-        add_help=False,
-        description="Classe les mots-clés de chaque fichier .txt du DOSSIER (chaque texte "
-        "comparé aux autres) et écrit {identifiant: [mots-clés, du meilleur au moins bon]} "
-        "en JSON ; l’identifiant est le nom du fichier sans .txt.",
+        "mots-clés de chaque fichier .txt d’un dossier",
+        "Classe les mots-clés de chaque fichier .txt du DOSSIER (chaque texte comparé aux "
+        "autres) et écrit {identifiant: [mots-clés, du meilleur au moins bon]} en JSON ; "
+        "l’identifiant est le nom du fichier sans .txt.",
     )
-    k.add_argument("-h", "--help", action="help", help="affiche cette aide et quitte")
-    k.add_argument("dossier", metavar="DOSSIER", type=Path, help="dossier des fichiers .txt")
     k.add_argument(
         "--top",
         type=int,
@@ -152,26 +150,15 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="nombre de mots-clés par texte (défaut : 10)",
     )
-    k.add_argument(
-        "--json", type=Path, required=True, metavar="FICHIER", help="fichier JSON à écrire"
-    )
-    k.add_argument(
-        "--debug",
-        action="store_true",
-        default=argparse.SUPPRESS,
-        help="affiche la trace Python complète en cas d’erreur interne",
-    )
-    r = commands.add_parser(
+    r = _folder_command(
+        commands,
         "resume",
-        help="compte rendu condensé de chaque fichier .txt d’un dossier",
-        add_help=False,
-        description="Condense chaque fichier .txt du DOSSIER, seul (libellés d’intervenants "
-        "tels que « M. CHIRAC : » reconnus), en au plus N mots de phrases dites ou écrites, "
-        "chacune avec qui parle, et écrit {identifiant: texte} en JSON ; l’identifiant est "
-        "le nom du fichier sans .txt.",
+        "compte rendu condensé de chaque fichier .txt d’un dossier",
+        "Condense chaque fichier .txt du DOSSIER, seul (libellés d’intervenants tels que "
+        "« M. CHIRAC : » reconnus), en au plus N mots de phrases dites ou écrites, chacune "
+        "avec qui parle, et écrit {identifiant: texte} en JSON ; l’identifiant est le nom du "
+        "fichier sans .txt.",
     )
-    r.add_argument("-h", "--help", action="help", help="affiche cette aide et quitte")
-    r.add_argument("dossier", metavar="DOSSIER", type=Path, help="dossier des fichiers .txt")
     r.add_argument(
         "--mots",
         type=int,
@@ -179,16 +166,28 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="nombre de mots au plus par compte rendu, libellés compris (défaut : 300)",
     )
-    r.add_argument(
+    return parser
+
+
+def _folder_command(
+    commands: Any, name: str, summary: str, description: str
+) -> argparse.ArgumentParser:
+    """A command over the .txt files of a folder, writing JSON (``motscles``, ``resume``)."""
+    p: argparse.ArgumentParser = commands.add_parser(
+        name, help=summary, add_help=False, description=description
+    )
+    p.add_argument("-h", "--help", action="help", help="affiche cette aide et quitte")
+    p.add_argument("dossier", metavar="DOSSIER", type=Path, help="dossier des fichiers .txt")
+    p.add_argument(
         "--json", type=Path, required=True, metavar="FICHIER", help="fichier JSON à écrire"
     )
-    r.add_argument(
+    p.add_argument(
         "--debug",
         action="store_true",
         default=argparse.SUPPRESS,
         help="affiche la trace Python complète en cas d’erreur interne",
     )
-    return parser
+    return p
 
 
 def _common(p: argparse.ArgumentParser, output_help: str) -> None:
