@@ -475,11 +475,18 @@ class _UpToDate:
     up_to_date: bool = True
 
 
+def _texts(folder: Path) -> list[Path]:
+    """The .txt files of a folder, in order (told when there are none)."""
+    files = sorted(folder.glob("*.txt"))
+    if not files:
+        print(f"{folder} : aucun fichier .txt", file=sys.stderr)
+    return files
+
+
 def _keyphrases(args: argparse.Namespace) -> int:
     """Each .txt file of a folder ranked on its own, contrasted with the others."""
-    files = sorted(args.dossier.glob("*.txt"))
+    files = _texts(args.dossier)
     if not files:
-        print(f"{args.dossier} : aucun fichier .txt", file=sys.stderr)
         return EXIT_USAGE
     if args.top < 1:
         print("--top : attendu un nombre entier positif", file=sys.stderr)
@@ -506,9 +513,8 @@ def _keyphrases(args: argparse.Namespace) -> int:
 
 def _condensed(args: argparse.Namespace) -> int:
     """Each .txt file of a folder condensed on its own."""
-    files = sorted(args.dossier.glob("*.txt"))
+    files = _texts(args.dossier)
     if not files:
-        print(f"{args.dossier} : aucun fichier .txt", file=sys.stderr)
         return EXIT_USAGE
     if args.mots < 20:
         print("--mots : attendu un nombre entier d’au moins 20 mots", file=sys.stderr)

@@ -255,7 +255,7 @@ def split_label(
         return UNKNOWN_VOICE, rest
     if m := _BRACKET.match(text):
         label = m[1].strip()
-        if _acceptable(label, known, transcript=True):
+        if _acceptable(label, known):
             return label, m[2]
         return None
     if m := _PARLIAMENT.match(text):
@@ -266,11 +266,11 @@ def split_label(
         # « Animatrice : Claire Dupont » says who holds a role, « Claude Bideau : 19 voix »
         # counts votes: neither is a turn of speech.
         held = _ROLE_ALONE.match(label_name(label)) and _opens_with_name(rest)
-        if _acceptable(label, known, transcript) and not held and not _COUNT.match(rest):
+        if _acceptable(label, known) and not held and not _COUNT.match(rest):
             return label, m[2]
     if transcript and (m := _ZOOM.match(text)):
         label = m[1].strip()
-        if _acceptable(label, known, transcript=True):
+        if _acceptable(label, known):
             return label, m[2]
     return None
 
@@ -305,7 +305,7 @@ def label_name(label: str) -> str:
     return name
 
 
-def _acceptable(label: str, known: Callable[[str], bool], transcript: bool) -> bool:
+def _acceptable(label: str, known: Callable[[str], bool]) -> bool:
     name = label_name(label)
     if not name or len(name) > 100:
         return False
