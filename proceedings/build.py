@@ -12,22 +12,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import deposit, export, glyphs, uptodate
+from . import budget, deposit, export, glyphs, uptodate
 from .docx_finish import DocxFinish
 from .errors import Diagnostic, Diagnostics
 from .limits import PROGRAMME_FILE
-from .model import Note, Synthesis, Tags
+from .model import Event, Note, Synthesis, Tags
 from .privacy import Anonymiser, anonymise, hides_anyone
 from .programme import load_programme
 from .progress import Progress
 from .readers import Found, discover, read_editorial, read_or_report
 from .render import (
+    ACTES_TITLE,
     EXAMPLE_NOTICE,
+    anchor,
     draft,
     heure,
     partners,
     plain,
     render,
+    render_actes,
     render_fiche,
     render_report,
     session_name,
@@ -43,6 +46,7 @@ from .vocabulary import load_vocabulary
 from .workers import stopped_on_interrupt
 
 MASTER = "synthese.md"
+ACTES = "actes.md"
 REPORT = "bilan-depot.html"
 CACHE = ".cache/analyses"
 NOTES = ".cache/notes"
@@ -60,12 +64,32 @@ class Collected:
 
 
 @dataclass(frozen=True, slots=True)
+class Pages:
+    """What the synthesis's PDF took, against the programme's page budget."""
+
+    chapters: int  # pages of the session chapters (proposals included), as measured
+    total: int  # pages of the synthesis, cover and annexes included
+    budget: int  # « synthese: pages » of the programme
+    estimate: float  # what the build expected for the chapters
+    actes: int  # pages of the complete proceedings (0: not built)
+
+    def said(self) -> str:
+        """The line the command prints."""
+        actes = f" ; actes intégraux : {self.actes} pages" if self.actes else ""
+        return (
+            f"Synthèse : {self.chapters} pages de chapitres pour un budget de {self.budget} "
+            f"({self.total} pages en tout{actes})."
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class BuildResult:
     synthesis: Synthesis | None  # None when nothing had changed since the last build
     report: deposit.Report | None
     outputs: tuple[Path, ...]
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
     replayed: tuple[Diagnostic, ...] = ()  # the last build's messages, when nothing changed
+    pages: Pages | None = None  # the synthesis's pages against its budget (PDF built)
 
     @property
     def up_to_date(self) -> bool:
@@ -230,46 +254,30 @@ def build(
         master = out / MASTER
         notes = [c.note for c in synthesis.notes]
         export.write_media([*notes, editorial] if editorial else notes, out)
-        export.write_text(master, render(synthesis, tags, templates, selection, figures, editorial))
-    outputs = [master]
+        # the session chapters within the page budget: condensed more, or less, as their
+        # rendering needs (see budget.fit)
+        plan, text, estimate = budget.fit(
+            synthesis,
+            selection,
+            lambda p: render(synthesis, tags, templates, selection, figures, editorial, p),
+            anchor(event.sessions[0].id),
+        )
+        export.write_text(master, text)
+        actes = out / ACTES
+        export.write_text(actes, render_actes(synthesis, tags, templates))
+    outputs = [master, actes]
     conversions: list[tuple[str, Callable[[], list[Path]]]] = []
-    if "docx" in formats:
-        spec = _docx_spec(synthesis, tags)
-        conversions.append(
-            (
-                "docx",
-                _after(
-                    images,
-                    lambda: _one(
-                        export.to_docx, master, out / "synthese.docx", templates, event, spec
-                    ),
-                ),
-            )
-        )
-    if "pdf" in formats:
-        conversions.append(
-            (
-                "pdf",
-                lambda: _one(
-                    export.to_pdf,
-                    master,
-                    out / "synthese.pdf",
-                    templates,
-                    event,
-                    standards=pdf_standards,
-                    images=images,
-                ),
-            )
-        )
-    if "html" in formats:
-        conversions.append(
-            (
-                "html",
-                _after(
-                    images,
-                    lambda: _one(export.to_html, master, out / "synthese.html", templates, event),
-                ),
-            )
+    for source, stem, label in ((master, "synthese", ""), (actes, "actes", ACTES_TITLE)):
+        conversions += _conversions(
+            source,
+            out / stem,
+            formats,
+            templates,
+            event,
+            pdf_standards,
+            images,
+            _docx_spec(synthesis, tags, label),
+            suffix="" if not label else " (actes)",
         )
     if "fiches" in formats:
         conversions.append(
@@ -289,6 +297,9 @@ def build(
             bar.update()
         if drawing is not None:
             drawing.join()
+    pages = None
+    if "pdf" in formats:
+        pages = _measure(out, event_dir / PROGRAMME_FILE, event, plan, estimate, diag)
     with clock("exports"):
         outputs += export.write_tags(tags, synthesis, out)
         report = collected.privacy.report(_report(event_dir, collected, diag, tags.rules))
@@ -296,7 +307,86 @@ def build(
         outputs.append(out / REPORT)
     # the messages an unchanged rebuild gives again, as the output files may show them
     uptodate.remember(out, fingerprint, outputs, collected.privacy.diagnostics(diag))
-    return BuildResult(synthesis, report, tuple(outputs), clock.times)
+    return BuildResult(synthesis, report, tuple(outputs), clock.times, pages=pages)
+
+
+def _measure(
+    out: Path,
+    programme: Path,
+    event: Event,
+    plan: budget.Plan,
+    estimate: float,
+    diag: Diagnostics,
+) -> Pages:
+    """The synthesis's pages, read back from its PDF; a warning says why when the chapters
+    are over the budget."""
+    first = plain(event.sessions[0].titre)
+    chapters, total = export.chapter_pages(out / "synthese.pdf", first)
+    actes = export.chapter_pages(out / "actes.pdf", first)[1] if (out / "actes.pdf").exists() else 0
+    pages = Pages(chapters, total, event.pages, estimate, actes)
+    if chapters > event.pages:
+        why = plan.over() or (
+            "la mise en page (titres, encadrés, images, tableaux) prend plus de place que prévu"
+        )
+        diag.warning(
+            f"la synthèse dépasse son budget : {chapters} pages de chapitres pour "
+            f"{event.pages} demandées (synthese.pages) ; {why}",
+            programme,
+        )
+    return pages
+
+
+def _conversions(
+    master: Path,
+    stem: Path,
+    formats: tuple[str, ...],
+    templates: Path,
+    event: Event,
+    standards: tuple[str, ...],
+    images: Callable[[], None] | None,
+    spec: DocxFinish,
+    suffix: str,
+) -> list[tuple[str, Callable[[], list[Path]]]]:
+    """The conversions of one master document (the synthesis, the proceedings) to
+    ``stem``.docx, .pdf and .html, as ``formats`` asks; the DOCX and HTML ones wait for the
+    figure files (the PDF's waits itself, after writing its Typst source)."""
+    out: list[tuple[str, Callable[[], list[Path]]]] = []
+    if "docx" in formats:
+        target = stem.with_suffix(".docx")
+        out.append(
+            (
+                "docx" + suffix,
+                _after(
+                    images,
+                    lambda: _one(export.to_docx, master, target, templates, event, spec),
+                ),
+            )
+        )
+    if "pdf" in formats:
+        pdf = stem.with_suffix(".pdf")
+        out.append(
+            (
+                "pdf" + suffix,
+                lambda: _one(
+                    export.to_pdf,
+                    master,
+                    pdf,
+                    templates,
+                    event,
+                    standards=standards,
+                    images=images,
+                ),
+            )
+        )
+    if "html" in formats:
+        html = stem.with_suffix(".html")
+        out.append(
+            (
+                "html" + suffix,
+                _after(images, lambda: _one(export.to_html, master, html, templates, event)),
+            )
+        )
+    return out
 
 
 _PENDING: list[Callable[[], list[Path]]] = []  # conversions handed to forked processes
@@ -421,8 +511,9 @@ def _report(
     )
 
 
-def _docx_spec(synthesis: Synthesis, tags: Tags) -> DocxFinish:
-    """What python-docx adds to pandoc's DOCX: cover details, header, watermark, properties."""
+def _docx_spec(synthesis: Synthesis, tags: Tags, label: str = "") -> DocxFinish:
+    """What python-docx adds to pandoc's DOCX: cover details, header, watermark, properties;
+    ``label`` names a document other than the synthesis (« Actes intégraux »)."""
     event = synthesis.event
     title = plain(f"{ordinal(event.edition, plain=True)} {event.titre}")
     cover = [
@@ -437,8 +528,10 @@ def _docx_spec(synthesis: Synthesis, tags: Tags) -> DocxFinish:
         )
     if event.exemple:
         cover.append(("Bandeau exemple", plain(EXAMPLE_NOTICE)))
+    if label:
+        cover.insert(0, ("Couverture détails", label))
     return DocxFinish(
-        title=f"{title} — {plain(event.theme)}",
+        title=f"{title} — {label + ' — ' if label else ''}{plain(event.theme)}",
         subject=plain(event.theme),
         author=plain(event.organisateur),
         keywords=tuple(t.label for t in (*tags.themes[:8], *tags.keyphrases[:8])),

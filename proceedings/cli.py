@@ -394,6 +394,8 @@ def _main(argv: Sequence[str] | None) -> int:
                 )
             for path in () if result.up_to_date else result.outputs:
                 print(f"écrit : {path}")
+            if result.pages is not None:
+                print(result.pages.said())
         else:
             from . import deposit
             from .build import check

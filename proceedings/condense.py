@@ -29,12 +29,13 @@ The budget counts every word given back, labels included.
 from __future__ import annotations
 
 import functools
+import heapq
 import itertools
 import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from .errors import Diagnostics
@@ -95,17 +96,58 @@ def tidy(sentence: str) -> str:
     return re.sub(r"\s+", " ", sentence).strip()
 
 
+_TITLED = re.compile(r"^[A-ZÀ-ÝŒ][a-zà-ÿœ'’-]+$")
+_MARKS = (("«", "»"), ("“", "”"))
+
+
+def names_listed(sentence: str) -> bool:
+    """A line of names and organisations (« Christine Revel - Asso Vers le Jardin,
+    Pluduno »), not a sentence: two words in five, the first apart, are capitalised."""
+    words = [w.strip(",;:()[]") for w in sentence.split()[1:]]
+    words = [w for w in words if w and w[0].isalpha()]
+    titled = sum(1 for w in words if _TITLED.match(w))
+    return len(words) >= 3 and titled >= 0.4 * len(words)
+
+
+def balanced(sentence: str) -> str:
+    """A sentence cut out of a quotation without the quotation mark it has no pair for:
+    « Une évaluation faite sans elles n’a pas de légitimité. » loses its closing »."""
+    for opening, closing in _MARKS:
+        depth, drop = 0, []
+        for at, char in enumerate(sentence):
+            if char == opening:
+                depth += 1
+            elif char == closing:
+                if depth:
+                    depth -= 1
+                else:
+                    drop.append(at)
+        if depth:  # openings never closed: the last ones
+            opened = [at for at, char in enumerate(sentence) if char == opening]
+            drop += opened[len(opened) - depth :]
+        if drop:
+            sentence = "".join(c for at, c in enumerate(sentence) if at not in set(drop))
+    return re.sub(r"\s+", " ", sentence).strip()
+
+
 def sentences(text: str) -> list[str]:
     return [s for s in (p.strip() for p in _SENTENCE.split(text)) if s]
 
 
-def units_of(notes: Iterable[NoteContent], names: dict[str, str] | None = None) -> list[Unit]:
+def units_of(
+    notes: Iterable[NoteContent],
+    names: dict[str, str] | None = None,
+    skip: Collection[Block] = (),
+) -> list[Unit]:
     """The sentences of notes, in order, with their speakers (published names, or the
-    fuller names of ``names``)."""
+    fuller names of ``names``); the blocks of ``skip`` are left out (a rapporteur's own
+    synthesis, printed apart)."""
     names = names or {}
     out: list[Unit] = []
     for content in notes:
         for item in content.items:
+            if isinstance(item, Block) and item in skip:
+                continue
             if isinstance(item, Turn):
                 speaker = names.get(item.speaker.name, item.speaker.name)
                 text = " ".join(b.text for b in item.blocks if b.kind != "image")
@@ -114,8 +156,12 @@ def units_of(notes: Iterable[NoteContent], names: dict[str, str] | None = None) 
             else:
                 continue
             for raw in sentences(text.replace("\n", " ")):
-                sentence = tidy(raw)
-                if len(sentence.split()) < MIN_WORDS or _PROCEDURE.match(sentence):
+                sentence = balanced(tidy(raw))
+                if (
+                    len(sentence.split()) < MIN_WORDS
+                    or _PROCEDURE.match(sentence)
+                    or names_listed(sentence)
+                ):
                     continue
                 out.append(Unit(len(out), speaker, sentence))
     return out
@@ -164,14 +210,23 @@ def condense(units: list[Unit], budget: int, shares: dict[str, int] | None = Non
         mine = [i for i, u in enumerate(units) if u.speaker == speaker and used + cost(i) <= budget]
         if mine:
             take(max(mine, key=lambda i: (gain(i), -i)))
-    while True:
-        fitting = [i for i in range(count) if i not in chosen and used + cost(i) <= budget]
-        if not fitting:
+    # Greedy, lazily: a sentence's gain only falls as concepts are covered, so the gain it
+    # had when last computed bounds it; only the sentence on top is computed again. The
+    # choice is the plain greedy one (best gain, then first in the document), in
+    # O(n log n) computations of gains instead of n for each sentence taken.
+    heap = [(-gain(i), i) for i in range(count) if i not in chosen]
+    heapq.heapify(heap)
+    while heap:
+        _, i = heapq.heappop(heap)
+        if used + cost(i) > budget:
+            continue  # it never fits again: the words used only grow
+        fresh = (-gain(i), i)
+        if heap and fresh > heap[0]:
+            heapq.heappush(heap, fresh)
+            continue
+        if -fresh[0] <= 0:
             break
-        best = max(fitting, key=lambda i: (gain(i), -i))
-        if gain(best) <= 0:
-            break
-        take(best)
+        take(i)
     return [Extract(u.order, u.speaker, u.text) for _, u in sorted(chosen.items())]
 
 
@@ -215,14 +270,25 @@ def condense_note(note: Note, budget: int, diag: Diagnostics) -> Condensed:
     labels = {s.name for s in content.speakers}
     text = " ".join(b.text for b in note.blocks)
     names = full_names(labels, text)
+    shares = speaking_shares([content], names)
+    return Condensed(condense(units_of([content], names), budget, shares), shares)
+
+
+def speaking_shares(
+    notes: Iterable[NoteContent], names: dict[str, str] | None = None
+) -> dict[str, int]:
+    """Words per speaker in notes ("" for the rapporteur's own text), under the fuller
+    names of ``names``."""
+    names = names or {}
     shares: Counter[str] = Counter()
-    for item in content.items:
-        if isinstance(item, Turn):
-            name = names.get(item.speaker.name, item.speaker.name)
-            shares[name] += sum(len(b.text.split()) for b in item.blocks)
-        elif isinstance(item, Block):
-            shares[""] += len(item.text.split())
-    return Condensed(condense(units_of([content], names), budget, shares), dict(shares))
+    for content in notes:
+        for item in content.items:
+            if isinstance(item, Turn):
+                name = names.get(item.speaker.name, item.speaker.name)
+                shares[name] += sum(b.words for b in item.blocks)
+            else:
+                shares[""] += item.words
+    return dict(shares)
 
 
 # -- names ---------------------------------------------------------------------------------

@@ -301,3 +301,28 @@ def write_tags(tags: Tags, synthesis: Synthesis, out: Path) -> list[Path]:
         writer.writerow([t.label, t.kind, t.key, t.count, ";".join(t.sessions), ";".join(t.notes)])
     write_text(csv_path, buffer.getvalue())
     return [json_path, csv_path]
+
+
+def chapter_pages(pdf: Path, first: str, end: str = "Annexes") -> tuple[int, int]:
+    """(pages of the session chapters, pages in all) of a PDF the build wrote, read from its
+    bookmarks: from the chapter titled ``first`` to the one titled ``end`` (or the end).
+    (0, pages) when the bookmarks do not name the first chapter."""
+    from pypdf import PdfReader  # only when a PDF was built
+
+    reader = PdfReader(str(pdf))
+    total = len(reader.pages)
+
+    def key(title: str) -> str:
+        return re.sub(r"\W+", "", title).casefold()
+
+    starts: dict[str, int] = {}
+    for entry in reader.outline:
+        if isinstance(entry, list):
+            continue  # the sections of a chapter
+        page = reader.get_destination_page_number(entry)
+        if page is not None:
+            starts.setdefault(key(str(entry.title)), page)
+    begin = starts.get(key(first))
+    if begin is None:
+        return 0, total
+    return starts.get(key(end), total) - begin, total

@@ -10,6 +10,10 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import Enum
 
+# The synthesis of a one-day event (eight times of the programme) is read in an evening:
+# about 40 pages of session chapters, front matter and annexes apart.
+DEFAULT_PAGES = 40
+
 
 class SessionKind(Enum):
     """The kinds of time a Rencontre is made of, as written in the programme file."""
@@ -28,6 +32,15 @@ class NoteType(Enum):
     VERBATIM = "verbatim"
     NOTES = "notes"
     SYNTHESE = "synthese"
+
+
+class Publication(Enum):
+    """Where a note's text is published: whole in the synthesis, condensed in it, or only
+    in the complete proceedings (« Actes intégraux », which hold every note in full)."""
+
+    INTEGRALE = "integrale"
+    CONDENSEE = "condensee"
+    ACTES = "actes"
 
 
 class NoteStatus(Enum):
@@ -128,6 +141,7 @@ class Event:
     partenaires: tuple[str, ...] = ()
     exemple: bool = False
     participants: int | None = None  # attendance, when the programme gives it
+    pages: int = DEFAULT_PAGES  # page budget of the session chapters (« synthese: pages »)
 
     def session(self, session_id: str) -> Session | None:
         return next((s for s in self.sessions if s.id == session_id), None)
@@ -192,6 +206,7 @@ class FrontMatter:
     rapporteur: str = ""
     type: NoteType | None = None
     statut: NoteStatus | None = None
+    publication: Publication | None = None  # None: chosen by the build (length, kind)
     date: dt.date | None = None
     intervenants: tuple[str, ...] = ()  # speakers declared by the rapporteur
     anonymes: tuple[str, ...] = ()  # people to publish without their name
@@ -275,6 +290,7 @@ class NoteContent:
     quotes: tuple[Quote, ...] = ()
     proposals: tuple[Proposal, ...] = ()
     key_points: tuple[Block, ...] = ()  # the rapporteur's « Ce qu’il faut retenir »
+    summary: tuple[Block, ...] = ()  # the rapporteur's own « Synthèse », « Conclusion »…
 
     @property
     def speakers(self) -> tuple[Speaker, ...]:

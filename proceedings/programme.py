@@ -30,7 +30,17 @@ import yaml
 
 from . import safeio, yamlfr
 from .errors import Diagnostic, ProgrammeError, Severity, SourceError
-from .model import Event, Focus, Person, Reference, Session, SessionKind, Tool, Workshop
+from .model import (
+    DEFAULT_PAGES,
+    Event,
+    Focus,
+    Person,
+    Reference,
+    Session,
+    SessionKind,
+    Tool,
+    Workshop,
+)
 from .yamlfr import excerpt
 
 T = TypeVar("T")
@@ -52,6 +62,7 @@ MAX_TEXT = 20_000  # characters of any text (titre, description, introduction, t
 # properties too (a DOCX title, subject or author holds at most 255 characters)
 MAX_HEADING = 120
 MAX_NUMBER_DIGITS = 9  # edition, participants
+MIN_PAGES, MAX_PAGES = 4, 2000  # bounds of a synthesis's page budget
 
 
 @dataclass(frozen=True, slots=True)
@@ -355,7 +366,9 @@ _EVENT = {
     "references": 1,
     "sessions": 1,
     "participants": 1,
+    "synthese": 1,
 }
+_SYNTHESIS = {"pages": 1}
 _EVENT_REQUIRED = (
     "reseau",
     "edition",
@@ -537,7 +550,28 @@ def _event(c: _Checker, root: _Node) -> Event | None:
         partenaires=c.texts(g("partenaires"), "partenaires"),
         exemple=c.boolean(g("exemple"), "exemple"),
         participants=c.integer(g("participants"), "participants") or None,
+        pages=_pages(c, g("synthese")),
     )
+
+
+def _pages(c: _Checker, node: _Node | None) -> int:
+    """The page budget of the session chapters: ``synthese: {pages: N}``, else the default
+    (about 40 pages for the eight times of a one-day event)."""
+    default = DEFAULT_PAGES
+    if node is None or _is_empty(node):
+        return default
+    f = c.mapping(node, "synthese", _SYNTHESIS, ())
+    if f is None or f.get("pages") is None:
+        return default
+    pages = c.integer(f.get("pages"), "synthese.pages")
+    if pages and not MIN_PAGES <= pages <= MAX_PAGES:
+        c.error(
+            f["pages"],
+            "synthese.pages",
+            f"attendu un nombre de pages entre {MIN_PAGES} et {MAX_PAGES}, reçu {pages}",
+        )
+        return default
+    return pages or default
 
 
 def _check_citations(

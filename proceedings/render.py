@@ -20,6 +20,8 @@ from typing import Any
 import jinja2
 from babel.dates import format_date
 
+from . import budget
+from .budget import Plan
 from .errors import ProceedingsError
 from .model import (
     Block,
@@ -34,16 +36,19 @@ from .model import (
 )
 from .selection import key_figures
 from .speakers import Directory
+from .structure import TRANSCRIPTS
 from .typography import escape, french, ordinal, spans_md, text_md
 from .wording import at_place, event_noun, with_article
 
 MASTER_TEMPLATE = "synthese.md.j2"
+ACTES_TEMPLATE = "actes.md.j2"
 MEDIA_DIR = ".travail/media"
 PROPOSALS_TITLE = "En synthèse, que proposons-nous ensemble ?"
 FICHE_TEMPLATE = "fiche.md.j2"  # images of the notes, relative to the master document
+ACTES_TITLE = "Actes intégraux"
 EXAMPLE_NOTICE = (
-    "Document d’exemple : cette synthèse illustre le fonctionnement de l’outil. Les notes "
-    "des rapporteurs, les propos et les citations qu’elle contient sont fictifs."
+    "Document d’exemple : il illustre le fonctionnement de l’outil. Les notes des "
+    "rapporteurs, les propos et les citations qu’il contient sont fictifs."
 )
 
 
@@ -83,7 +88,12 @@ def make_environment(templates: Path) -> jinja2.Environment:
         sort_fr=sort_fr,
     )
     env.globals.update(
-        render_note=render_note, heading=heading, highlights=highlights, render_blocks=render_blocks
+        render_note=render_note,
+        heading=heading,
+        highlights=highlights,
+        render_blocks=render_blocks,
+        render_account=render_account,
+        note_source=note_source,
     )
     return env
 
@@ -109,8 +119,42 @@ def render(
     selection: Any = None,
     figures: Sequence[Any] = (),
     editorial: Note | None = None,
+    plan: Plan | None = None,
 ) -> str:
-    """The whole synthesis as one pandoc Markdown document."""
+    """The whole synthesis as one pandoc Markdown document, within the page budget of
+    ``plan`` (by default, the budget the programme gives)."""
+    env, context = _context(synthesis, tags, templates)
+    context.update(
+        selection=selection,
+        figures=figures,
+        editorial=editorial,
+        plan=plan or budget.plan(synthesis, selection),
+        document_label="Synthèse de la journée",
+        actes=False,
+        numbers=key_figures(synthesis, tags),
+        programme_people=Directory(synthesis.event).people,
+        group_ids={
+            (c.session.id, g.titre if g.id else ""): g.id
+            for c in synthesis.sessions
+            for g in c.groups
+        },
+        proposals_title=PROPOSALS_TITLE,
+    )
+    return _render(env, MASTER_TEMPLATE, context, templates)
+
+
+def render_actes(synthesis: Synthesis, tags: Tags, templates: Path) -> str:
+    """The complete proceedings (« Actes intégraux ») as one pandoc Markdown document:
+    every note in full, whatever its publication in the synthesis."""
+    env, context = _context(synthesis, tags, templates)
+    context.update(document_label=ACTES_TITLE, actes=True)
+    return _render(env, ACTES_TEMPLATE, context, templates)
+
+
+def _context(
+    synthesis: Synthesis, tags: Tags, templates: Path
+) -> tuple[jinja2.Environment, dict[str, Any]]:
+    """The environment and the variables both documents' templates use."""
     env = make_environment(templates)
     event = synthesis.event
     _programme_filters(env, event)
@@ -119,28 +163,18 @@ def render(
         "sessions": synthesis.sessions,
         "synthesis": synthesis,
         "tags": tags,
-        "selection": selection,
-        "figures": figures,
-        "editorial": editorial,
         "draft": draft(synthesis),
         "partners": partners(synthesis),
-        "numbers": key_figures(synthesis, tags),
-        "programme_people": Directory(event).people,
         "noun": event_noun(event.titre),
         "rapporteurs": rapporteurs(synthesis),
-        "group_ids": {
-            (c.session.id, g.titre if g.id else ""): g.id
-            for c in synthesis.sessions
-            for g in c.groups
-        },
-        "proposals_title": PROPOSALS_TITLE,
         "session_names": {s.id: session_name(s) for s in event.sessions},
         "title": Md(f"{ordinal(event.edition)} {text_md(event.titre)}"),
         "plain_title": f"{ordinal(event.edition, plain=True)} {event.titre}",
         "example_notice": EXAMPLE_NOTICE if event.exemple else "",
         "footnotes": _footnotes(event),
+        "actes_title": ACTES_TITLE,
     }
-    return _render(env, MASTER_TEMPLATE, context, templates)
+    return env, context
 
 
 def _render(env: jinja2.Environment, name: str, context: dict[str, Any], templates: Path) -> str:
@@ -347,13 +381,19 @@ def heading(level: int, text: str | Md, ident: str = "", classes: str = "") -> M
 
 
 def render_note(
-    content: NoteContent, base_level: int, context_title: str = "", after: bool = False
+    content: NoteContent,
+    base_level: int,
+    context_title: str = "",
+    after: bool = False,
+    key_points: bool = False,
 ) -> Md:
     """A structured note as Markdown; its headings start at ``base_level``.
 
     A title at the top of the note that repeats the session or workshop title is left out.
     A note that comes ``after`` another one of its group and does not open with a heading
-    gets one, so that it does not read as part of the other note's last section.
+    gets one, so that it does not read as part of the other note's last section. With
+    ``key_points`` (the proceedings), the rapporteur's « Ce qu’il faut retenir », which
+    the synthesis shows among the key messages, opens the note in a framed box.
     """
     items = list(content.items)
     first = items[0] if items else None
@@ -366,6 +406,9 @@ def render_note(
     out: list[str] = []
     if after and items and not (isinstance(items[0], Block) and items[0].kind == "heading"):
         out += ["", heading(base_level, _own_title(content.note))]
+    if key_points and content.key_points:
+        points = render_blocks_of(content.key_points, content.note, base_level + 1)
+        out += ["", "::: {.encadre}", "**Ce qu’il faut retenir**", "", points, ":::"]
     previous = ""
     # Headings of notes get identifiers of their own: an automatic one (« table-ronde » for a
     # note's « Table ronde ») could take the identifier of a chapter, and Typst refuses a
@@ -400,9 +443,77 @@ def render_note(
     return Md("\n".join(out).strip("\n"))
 
 
+ACCOUNT_TITLE = "Compte rendu condensé"
+EXTRACTS_REVIEW = (
+    "*Extraits choisis automatiquement dans les notes et les transcriptions, mot pour mot, "
+    "à relire.*"
+)
+
+
+def render_account(
+    account: Any, level: int, ident: str, review: bool, session: Session, group: Any
+) -> Md:
+    """The condensed notes of a group: the rapporteurs' own syntheses, then the extracts
+    of the others in the order of the session, each after its speaker's name; sentences
+    that were not next to each other are separated by « […] ». The last line says which
+    chapter of the proceedings holds the notes whole."""
+    where = plain(session.titre) + (f" — {group.titre}" if group.id else "")
+    out: list[str] = []
+    for content in account.summaries:
+        note = content.note
+        who = f"Synthèse de {note.meta.rapporteur}" if note.meta.rapporteur else "Synthèse"
+        out += ["::: {.note-source}", text_md(who), ":::", ""]
+        blocks = [b for b in content.summary if b.kind != "image"]
+        out += [render_blocks_of(blocks, note, level + 1), ""]
+    if account.extracts:
+        out += [heading(level, ACCOUNT_TITLE, ident), ""]
+        paragraphs: list[tuple[str, list[str]]] = []
+        previous = -2
+        for extract in account.extracts:
+            text = text_md(extract.text)
+            next_to = extract.order == previous + 1
+            if paragraphs and paragraphs[-1][0] == extract.speaker and (extract.speaker or next_to):
+                paragraphs[-1][1].append(("" if next_to else "\\[…\\] ") + text)
+            else:
+                paragraphs.append((extract.speaker, [text]))
+            previous = extract.order
+        for speaker, texts in paragraphs:
+            label = f"**{text_md(speaker)}**\u00a0: " if speaker else ""
+            out += [label + " ".join(texts), ""]
+        if review:
+            out += [EXTRACTS_REVIEW, ""]
+    if account.extracts or account.summaries:
+        out += [
+            "::: {.note-source}",
+            f"Le texte intégral de ces notes figure dans les *{ACTES_TITLE}*, "
+            f"«\u00a0{text_md(where)}\u00a0».",
+            ":::",
+        ]
+    return Md("\n".join(out).strip("\n"))
+
+
+def render_blocks_of(blocks: Sequence[Block], note: Note, base_level: int) -> Md:
+    """Some blocks of a note as Markdown (a rapporteur's synthesis)."""
+    return Md("\n\n".join(x for b in blocks if (x := _block_md(b, note, base_level))))
+
+
+def note_source(note: Note, first: bool) -> Md:
+    """Who wrote a note, never the file's name or its status (the editor finds those in
+    the deposit report). A transcript after other notes has none: the heading
+    :func:`render_note` gives it says what it is."""
+    transcript = note.format in TRANSCRIPTS
+    if not (note.meta.rapporteur or first or not transcript):
+        return Md("")
+    if note.meta.rapporteur:
+        who = f"Notes prises par {note.meta.rapporteur}"
+    else:
+        who = "Transcription d’un enregistrement" if transcript else "Notes de séance"
+    return Md(f"::: {{.note-source}}\n{text_md(who)}\n:::\n")
+
+
 def _own_title(note: Note) -> str:
     """The title of a note that has none: what it is, and who wrote it."""
-    if note.format in ("webvtt", "srt", "whisper") or note.cues:
+    if note.format in TRANSCRIPTS or note.cues:
         return "Transcription d’un enregistrement"
     if note.meta.rapporteur:
         return f"Notes de {note.meta.rapporteur}"
@@ -547,14 +658,15 @@ def render_report(report: Any, templates: Path) -> str:
     return _render(env, REPORT_TEMPLATE, {"report": report}, templates)
 
 
-def highlights(selection: Any, session_id: str, group_id: str) -> Md:
-    """The key messages and quotes of a session (group_id "") or of one of its groups."""
+def highlights(selection: Any, session_id: str, group_id: str, review: bool = True) -> Md:
+    """The key messages and quotes of a session (group_id "") or of one of its groups;
+    with ``review`` (a draft), key messages chosen automatically are marked as such."""
     out: list[str] = []
     points = selection.key_points.get((session_id, group_id))
     if points is not None:
         out += ["::: {.encadre}", "**Ce qu’il faut retenir**", ""]
         out += [f"- {spans_md(b.spans)}" for b in points.points]
-        if points.automatic:
+        if points.automatic and review:
             out += ["", "*Phrases choisies automatiquement dans les notes, à relire.*"]
         out += [":::", ""]
     quotes = selection.quotes.get((session_id, group_id), ())

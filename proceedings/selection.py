@@ -20,6 +20,7 @@ from .model import (
     Block,
     NoteContent,
     Proposal,
+    Publication,
     Quote,
     SessionContent,
     Span,
@@ -69,13 +70,20 @@ def select(sessions: Sequence[SessionContent], tags: Tags, analyser: Analyser) -
     for content in sessions:
         sid = content.session.id
         for group in content.groups:
-            points = key_points_of(group.notes, tags.by_session.get(sid, ()))
+            notes = in_synthesis(group.notes)
+            points = key_points_of(notes, tags.by_session.get(sid, ()))
             if points.points:
                 key_points[(sid, group.id)] = points
-            chosen = choose_quotes(q for n in group.notes for q in n.quotes)
+            chosen = choose_quotes(q for n in notes for q in n.quotes)
             if chosen:
                 quotes[(sid, group.id)] = chosen
     return Selection(key_points, quotes, themed_proposals(sessions, analyser))
+
+
+def in_synthesis(notes: Iterable[NoteContent]) -> tuple[NoteContent, ...]:
+    """The notes the synthesis draws on: all but those an editor keeps for the proceedings
+    (``publication: actes``)."""
+    return tuple(n for n in notes if n.note.meta.publication is not Publication.ACTES)
 
 
 def key_points_of(notes: Sequence[NoteContent], keyphrases: Sequence[Tag]) -> KeyPoints:
@@ -136,7 +144,7 @@ def themed_proposals(
             title = group.titre if group.id else ""
             items += [
                 ThemedProposal(p, content.session.id, title)
-                for n in group.notes
+                for n in in_synthesis(group.notes)
                 for p in n.proposals
             ]
     if not items:

@@ -1,11 +1,13 @@
-"""The event's status file (``statuts.yaml``): the status and the rapporteur of notes that
-cannot carry them in a header of their own (subtitles, Word and LibreOffice documents, web
-pages), so that every note can be marked « valide » and the watermark can go.
+"""The event's status file (``statuts.yaml``): the status, the rapporteur and the
+publication of notes that cannot carry them in a header of their own (subtitles, Word and
+LibreOffice documents, web pages), so that every note can be marked « valide » and the
+watermark can go.
 
     table-ronde/echanges-salle.vtt: valide
     cloture/captation.srt:
       statut: relu
       rapporteur: Claire Martin
+      publication: actes
 
 Keys are note paths relative to the event folder. The file is the editor's word: its status
 replaces the one a note's header gives (the deposit report says so). Unknown paths, unknown
@@ -23,10 +25,12 @@ from typing import Any
 from . import yamlfr
 from .errors import Diagnostics
 from .limits import STATUS_FILE
-from .model import Note, NoteStatus
+from .model import Note, NoteStatus, Publication
 
 MAX_FILE_BYTES = 1024 * 1024
 _STATUSES = ", ".join(s.value for s in NoteStatus)
+_PUBLICATIONS = ", ".join(p.value for p in Publication)
+_KEYS = ("statut", "rapporteur", "publication")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +39,7 @@ class Entry:
 
     statut: NoteStatus | None = None
     rapporteur: str = ""
+    publication: Publication | None = None
 
 
 def apply_statuses(notes: list[Note], event_dir: Path, diag: Diagnostics) -> list[Note]:
@@ -70,10 +75,10 @@ def _entries(data: dict[str, Any], text: str, shown: str, diag: Diagnostics) -> 
         if not isinstance(value, dict):
             diag.error(f"« {key} » : attendu un statut ({_STATUSES})", shown, line)
             continue
-        for unknown in sorted(set(value) - {"statut", "rapporteur"}):
+        for unknown in sorted(set(value) - set(_KEYS)):
             diag.warning(
                 f"« {key} » : clé « {yamlfr.excerpt(str(unknown))} » inconnue, ignorée "
-                "(clés : statut, rapporteur)",
+                f"(clés : {', '.join(_KEYS)})",
                 shown,
                 line,
             )
@@ -81,7 +86,7 @@ def _entries(data: dict[str, Any], text: str, shown: str, diag: Diagnostics) -> 
         raw = value.get("statut")
         if raw is not None:
             try:
-                status = NoteStatus(str(raw).strip().lower())
+                status = NoteStatus(yamlfr.keyword(raw))
             except ValueError:
                 diag.error(
                     f"« {key} » : statut « {yamlfr.excerpt(str(raw))} » inconnu "
@@ -89,9 +94,21 @@ def _entries(data: dict[str, Any], text: str, shown: str, diag: Diagnostics) -> 
                     shown,
                     line,
                 )
+        publication = None
+        raw = value.get("publication")
+        if raw is not None:
+            try:
+                publication = Publication(yamlfr.keyword(raw))
+            except ValueError:
+                diag.error(
+                    f"« {key} » : publication « {yamlfr.excerpt(str(raw))} » inconnue "
+                    f"(publications : {_PUBLICATIONS})",
+                    shown,
+                    line,
+                )
         rapporteur = value.get("rapporteur")
         entries[str(key).strip().lstrip("./")] = Entry(
-            status, rapporteur.strip() if isinstance(rapporteur, str) else ""
+            status, rapporteur.strip() if isinstance(rapporteur, str) else "", publication
         )
     return entries
 
@@ -102,6 +119,9 @@ def _applied(note: Note, entry: Entry) -> Note:
         was = f" (l’en-tête disait « {meta.statut.value} »)" if meta.statut else ""
         said.append(f"statut « {entry.statut.value} » donné par {STATUS_FILE}{was}")
         meta = dataclasses.replace(meta, statut=entry.statut)
+    if entry.publication is not None and entry.publication is not meta.publication:
+        said.append(f"publication « {entry.publication.value} » donnée par {STATUS_FILE}")
+        meta = dataclasses.replace(meta, publication=entry.publication)
     if entry.rapporteur and entry.rapporteur != meta.rapporteur:
         said.append(f"rapporteur donné par {STATUS_FILE}")
         meta = dataclasses.replace(meta, rapporteur=entry.rapporteur)

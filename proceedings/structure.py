@@ -69,6 +69,13 @@ KEY_HEADING = re.compile(
     r"à\s+retenir|messages?\s+clés?|l[’']essentiel|en\s+bref|les\s+enseignements)\b",
     re.IGNORECASE,
 )
+# The rapporteur's own synthesis of the session: published instead of a condensed account.
+SUMMARY_HEADING = re.compile(
+    r"^(?:(?:notre|la|une|petite)\s+)?(?:synthèse|résumé|conclusions?|en\s+résumé|"
+    r"en\s+conclusion|pour\s+conclure|en\s+synthèse|en\s+quelques\s+mots|"
+    r"synthèse\s+des\s+(?:échanges|débats|discussions)|compte[-\s]rendu\s+synthétique)\b",
+    re.IGNORECASE,
+)
 _ATTRIBUTION = re.compile(r"^(.*?[».!?…])\s*[(\[]([^()\[\]]{2,120})[)\]]\s*$", re.DOTALL)
 _DASH_ATTRIBUTION = re.compile(r"^(.*?[».!?…])\s*[—–-]\s*([^—–]{2,80})$", re.DOTALL)
 _MIN_QUOTE_WORDS = 4
@@ -183,6 +190,8 @@ class _Builder:
     proposal_level: int | None = None  # level of the current "Propositions" heading
     key_level: int | None = None  # level of the current "Ce qu'il faut retenir" heading
     key_points: list[Block] = field(default_factory=list)
+    summary_level: int | None = None  # level of the current « Synthèse » heading
+    summary: list[Block] = field(default_factory=list)
 
     def close(self) -> None:
         if self.speaker is not None and self.turn:
@@ -233,10 +242,16 @@ def structure(note: Note, directory: Directory, diag: Diagnostics) -> NoteConten
                 b.key_level = None
             if b.roster_level is not None and block.level <= b.roster_level:
                 b.roster_level = None
+            if b.summary_level is not None and block.level <= b.summary_level:
+                b.summary_level = None
             title = block.text.strip()
             if KEY_HEADING.match(title):
                 b.key_level = block.level
                 continue  # its content goes to the session's key messages
+            if b.summary_level is not None:
+                b.summary.append(block)
+            elif SUMMARY_HEADING.match(title) and not b.summary:
+                b.summary_level = block.level
             if ROSTER_HEADING.match(title):
                 b.roster_level = block.level
             elif (label := _name_line(title, directory, heading=True)) is not None:
@@ -253,6 +268,8 @@ def structure(note: Note, directory: Directory, diag: Diagnostics) -> NoteConten
         if b.key_level is not None:
             b.key_points.append(block)
             continue
+        if b.summary_level is not None:
+            b.summary.append(block)
         if b.roster_level is not None or _in_roster(b, block):
             b.close()  # who was there is not who spoke
             b.items.append(block)
@@ -284,7 +301,9 @@ def structure(note: Note, directory: Directory, diag: Diagnostics) -> NoteConten
             b.items.append(block)
     b.close()
     items, quotes = _merge_variants(b.items, b.quotes)
-    content = NoteContent(note, items, quotes, tuple(b.proposals), tuple(b.key_points))
+    content = NoteContent(
+        note, items, quotes, tuple(b.proposals), tuple(b.key_points), tuple(b.summary)
+    )
     _check_speakers(content, directory, diag)
     return content
 

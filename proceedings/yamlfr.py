@@ -20,6 +20,7 @@ is not a YAML 1.1 sexagesimal number, ``non`` and ``2019-02-30`` stay text.
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -283,3 +284,10 @@ def _too_expanded(elements: bool) -> str:
 def excerpt(text: str, size: int = 60) -> str:
     """A value quoted in a message, shortened: a hostile value can be very long."""
     return text if len(text) <= size else text[: size - 1] + "…"
+
+
+def keyword(value: object) -> str:
+    """A value an editor picks from a list, compared without case or accents: « Intégrale »,
+    « validé » are ``integrale``, ``valide``."""
+    folded = unicodedata.normalize("NFKD", str(value).strip().lower())
+    return "".join(c for c in folded if not unicodedata.combining(c))

@@ -15,11 +15,20 @@ from typing import TypeVar
 
 from .. import yamlfr
 from ..errors import Diagnostics, SourceError
-from ..model import Block, FrontMatter, NoteStatus, NoteType, Span
+from ..model import Block, FrontMatter, NoteStatus, NoteType, Publication, Span
 
 E = TypeVar("E", bound=Enum)
 
-FIELDS = ("session", "rapporteur", "type", "statut", "date", "intervenants", "anonymes")
+FIELDS = (
+    "session",
+    "rapporteur",
+    "type",
+    "statut",
+    "publication",
+    "date",
+    "intervenants",
+    "anonymes",
+)
 TITLES = ("titre", "title")  # the note's title (Jekyll and Hugo write "title")
 # A key this close to a field is a typo, told with the field; other keys (a site
 # generator's: author, tags, layout, draft…) are only listed in the deposit report.
@@ -82,7 +91,7 @@ def read_header(text: str, shown: str, diag: Diagnostics) -> tuple[FrontMatter, 
         if value in (None, ""):
             return None
         try:
-            return enum(str(value).strip().lower())
+            return enum(yamlfr.keyword(value))
         except ValueError:
             allowed = ", ".join(str(e.value) for e in enum)
             diag.warning(
@@ -129,6 +138,7 @@ def read_header(text: str, shown: str, diag: Diagnostics) -> tuple[FrontMatter, 
         rapporteur=rapporteur,
         type=choice("type", NoteType),
         statut=choice("statut", NoteStatus),
+        publication=choice("publication", Publication),
         date=date,
         intervenants=names("intervenants"),
         anonymes=names("anonymes"),
