@@ -269,23 +269,27 @@ def unavoidable_analysis(event: Path) -> tuple[float, int]:
 
 
 def unavoidable_conversions(out: Path) -> float:
-    """pandoc to DOCX, HTML and Typst, and Typst to PDF, on the build's own master, with the
-    same templates and options, without anything the pipeline adds around them."""
+    """pandoc to DOCX, HTML and Typst, and Typst to PDF, on the build's own masters (the
+    synthesis and the complete proceedings), with the same templates and options, without
+    anything the pipeline adds around them."""
     import pypandoc
 
     from proceedings.export import pandoc_args
 
     templates = ROOT / "templates"
-    master = out / "synthese.md"
     pandoc = pypandoc.get_pandoc_path()
     work = Path(tempfile.mkdtemp())
     source = out / ".mesure.typ"
     start = time.perf_counter()
-    for kind, target in (("docx", work / "x.docx"), ("html", work / "x.html"), ("typst", source)):
-        subprocess.run(
-            [pandoc, *pandoc_args(kind, master, target, templates)], check=True, capture_output=True
-        )
-    fresh(_BARE_TYPST, str(source), str(work / "x.pdf"), str(out))
+    for master in (out / "synthese.md", out / "actes.md"):
+        kinds = (("docx", work / "x.docx"), ("html", work / "x.html"), ("typst", source))
+        for kind, target in kinds:
+            subprocess.run(
+                [pandoc, *pandoc_args(kind, master, target, templates)],
+                check=True,
+                capture_output=True,
+            )
+        fresh(_BARE_TYPST, str(source), str(work / "x.pdf"), str(out))
     seconds = time.perf_counter() - start
     source.unlink()
     shutil.rmtree(work)

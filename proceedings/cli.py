@@ -475,6 +475,7 @@ class _UpToDate:
     replayed: tuple[Any, ...]
     timings: dict[str, float] = field(default_factory=dict)
     up_to_date: bool = True
+    pages: None = None  # nothing was measured: nothing was built
 
 
 def _texts(folder: Path) -> list[Path]:

@@ -559,8 +559,10 @@ def partners(synthesis: Synthesis) -> tuple[str, ...]:
 def _turn_md(turn: Turn, note: Note, base_level: int) -> list[str]:
     """The speaker's name in bold before the first block of the turn."""
     speaker = turn.speaker
-    role = speaker.label.split(",", 1)[1].strip() if "," in speaker.label else ""
-    label = f"**{text_md(speaker.name)}**" + (f", {text_md(role)}" if role else "")
+    role = label_details(speaker.label)
+    label = f"**{text_md(speaker.name)}**"
+    if role:  # « (CRAIG) » after the name, « , élu » or « , Coeur Emeraude » otherwise
+        label += (" " if role.startswith("(") else ", ") + text_md(role)
     if turn.start is not None:
         label += f" \\[{clock(turn.start)}\\]"
     chunks = [_block_md(block, note, base_level) for block in turn.blocks]
@@ -574,6 +576,16 @@ def _turn_md(turn: Turn, note: Note, base_level: int) -> list[str]:
     else:
         chunks[0] = f"{label}\u00a0: {chunks[0]}"
     return chunks
+
+
+_DETAILS = re.compile(r"^[^,(]+?(?:,\s*|\s+[-–—]\s+|\s*(?=\())(?P<details>.+)$")
+
+
+def label_details(label: str) -> str:
+    """What a speaker's label says besides the name, as written: a role or an
+    organisation (« Béatrice - Coeur Emeraude », « S. Gaillac (CRAIG) », « Marc, élu »)."""
+    match = _DETAILS.match(label)
+    return match["details"].strip() if match else ""
 
 
 def clock(seconds: float) -> str:

@@ -152,10 +152,15 @@ PRODUCTS = (
     "synthese.docx",
     "synthese.pdf",
     "synthese.html",
+    "actes.md",
+    "actes.docx",
+    "actes.pdf",
+    "actes.html",
     "mots-cles.json",
     "mots-cles.csv",
     "bilan-depot.html",
     ".synthese.typ",
+    ".actes.typ",
 )
 PRODUCT_FOLDERS = ("fiches", ".travail")
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html as html_module
 import re
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import docx
@@ -181,3 +182,39 @@ def test_speakers_are_people_or_roles(real_day: tuple[Path, Path, list[str]]) ->
     # the debate's four voices, the verbatim's speakers and the round of regional actors
     assert {"M. JOSPIN", "M. CHIRAC", "M. DURAND", "M. DUHAMEL"} <= speakers
     assert {"Emmanuel Cibert", "Laurence Le Du-Blayo", "S. Gaillac", "Seckou SADIO"} <= speakers
+
+
+def test_a_long_day_keeps_to_its_page_budget_and_the_proceedings_hold_every_note(
+    real_day: tuple[Path, Path, list[str]],
+) -> None:
+    """About 76,000 words of notes for seven sessions: the synthesis's chapters keep to the
+    default budget (40 pages), every long note and transcript condensed; the complete
+    proceedings hold every word of every note kept."""
+    import docx
+
+    from proceedings.build import collect
+    from proceedings.errors import Diagnostics
+    from proceedings.export import chapter_pages
+
+    event, out, _ = real_day
+    synthesis = collect(event, Diagnostics()).synthesis
+    first = synthesis.event.sessions[0].titre
+    chapters, total = chapter_pages(out / "synthese.pdf", first)
+    assert 20 <= chapters <= 40, (chapters, total)
+    master = (out / "synthese.md").read_text(encoding="utf-8")
+    assert master.count("Compte rendu condensé") >= 5
+    actes = docx.Document(str(out / "actes.docx"))
+    said = Counter(w.lower() for p in actes.paragraphs for w in re.findall(r"[^\W\d_]{3,}", p.text))
+    for table in actes.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                said.update(w.lower() for w in re.findall(r"[^\W\d_]{3,}", cell.text))
+    for content in synthesis.notes:
+        note = content.note
+        text = " ".join(
+            [b.text for b in note.blocks]
+            + [s.text for b in note.blocks for row in b.rows for cell in row for s in cell]
+        )
+        words = Counter(w.lower() for w in re.findall(r"[^\W\d_]{3,}", text))
+        missing = words - said
+        assert sum(missing.values()) <= 0.01 * sum(words.values()), (note.path, missing)

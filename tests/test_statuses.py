@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from proceedings.errors import Diagnostics
-from proceedings.model import NoteStatus
+from proceedings.model import NoteStatus, Publication
 from proceedings.readers import subtitles, text
 from proceedings.statuses import apply_statuses
 
@@ -57,7 +57,7 @@ def test_mistakes_in_the_status_file_are_told_with_their_line(tmp_path: Path) ->
     assert [(d.message, d.path, d.line) for d in diag] == [
         (
             "« cloture/notes.txt » : clé « relu_par » inconnue, ignorée (clés : statut, "
-            "rapporteur)",
+            "rapporteur, publication)",
             shown,
             2,
         ),
@@ -74,3 +74,33 @@ def test_mistakes_in_the_status_file_are_told_with_their_line(tmp_path: Path) ->
         ),
     ]
     assert vtt.meta.statut is None and notes.meta.statut is NoteStatus.RELU
+
+
+def test_the_status_file_says_where_a_note_is_published(tmp_path: Path) -> None:
+    """``publication`` : integrale, condensee or actes, without regard to accents or case."""
+    (tmp_path / "statuts.yaml").write_text(
+        "table-ronde/salle.vtt:\n  publication: Actes\n"
+        "cloture/notes.txt:\n  publication: condensée\n  statut: Validé\n",
+        encoding="utf-8",
+    )
+    diag = Diagnostics()
+    vtt, notes = apply_statuses(_notes(), tmp_path, diag)
+    assert list(diag) == []
+    assert vtt.meta.publication is Publication.ACTES
+    assert vtt.conversions[-1] == "publication « actes » donnée par statuts.yaml"
+    assert (notes.meta.publication, notes.meta.statut) == (
+        Publication.CONDENSEE,
+        NoteStatus.VALIDE,
+    )
+    (tmp_path / "statuts.yaml").write_text(
+        "cloture/notes.txt:\n  publication: partielle\n", encoding="utf-8"
+    )
+    diag = Diagnostics()
+    apply_statuses(_notes(), tmp_path, diag)
+    assert [(d.message, d.line) for d in diag] == [
+        (
+            "« cloture/notes.txt » : publication « partielle » inconnue (publications : "
+            "integrale, condensee, actes)",
+            1,
+        )
+    ]
