@@ -19,8 +19,9 @@ from __future__ import annotations
 import dataclasses
 import difflib
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from . import yamlfr
 from .errors import Diagnostics
@@ -28,8 +29,8 @@ from .limits import STATUS_FILE
 from .model import Note, NoteStatus, Publication
 
 MAX_FILE_BYTES = 1024 * 1024
+E = TypeVar("E", bound=Enum)
 _STATUSES = ", ".join(s.value for s in NoteStatus)
-_PUBLICATIONS = ", ".join(p.value for p in Publication)
 _KEYS = ("statut", "rapporteur", "publication")
 
 
@@ -82,35 +83,40 @@ def _entries(data: dict[str, Any], text: str, shown: str, diag: Diagnostics) -> 
                 shown,
                 line,
             )
-        status = None
-        raw = value.get("statut")
-        if raw is not None:
-            try:
-                status = NoteStatus(yamlfr.keyword(raw))
-            except ValueError:
-                diag.error(
-                    f"« {key} » : statut « {yamlfr.excerpt(str(raw))} » inconnu "
-                    f"(statuts : {_STATUSES})",
-                    shown,
-                    line,
-                )
-        publication = None
-        raw = value.get("publication")
-        if raw is not None:
-            try:
-                publication = Publication(yamlfr.keyword(raw))
-            except ValueError:
-                diag.error(
-                    f"« {key} » : publication « {yamlfr.excerpt(str(raw))} » inconnue "
-                    f"(publications : {_PUBLICATIONS})",
-                    shown,
-                    line,
-                )
+        where = (key, shown, line)
+        status = _chosen(value, "statut", NoteStatus, "inconnu", where, diag)
+        publication = _chosen(value, "publication", Publication, "inconnue", where, diag)
         rapporteur = value.get("rapporteur")
         entries[str(key).strip().lstrip("./")] = Entry(
             status, rapporteur.strip() if isinstance(rapporteur, str) else "", publication
         )
     return entries
+
+
+def _chosen(
+    value: dict[str, Any],
+    field: str,
+    enum: type[E],
+    unknown: str,
+    where: tuple[str, str, int | None],
+    diag: Diagnostics,
+) -> E | None:
+    """The value of ``field`` among those of ``enum`` (case and accents aside); an error
+    with the entry's line for any other."""
+    raw = value.get(field)
+    if raw is None:
+        return None
+    try:
+        return enum(yamlfr.keyword(raw))
+    except ValueError:
+        key, shown, line = where
+        allowed = ", ".join(str(e.value) for e in enum)
+        diag.error(
+            f"« {key} » : {field} « {yamlfr.excerpt(str(raw))} » {unknown} ({field}s : {allowed})",
+            shown,
+            line,
+        )
+        return None
 
 
 def _applied(note: Note, entry: Entry) -> Note:
