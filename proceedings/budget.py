@@ -10,8 +10,8 @@ between the notes, each getting at most its own length and otherwise a share tha
 the square root of its length (the longer the notes, the stronger the condensation):
 
 - a written note that its share holds whole is printed whole;
-- a transcript (subtitles, speech-to-text, a verbatim) is always condensed, to at most
-  :data:`TRANSCRIPT_SHARE` of its words;
+- a transcript (subtitles, speech-to-text, a verbatim) is condensed, to at most
+  :data:`TRANSCRIPT_SHARE` of its words, unless it is too short to be (a few lines);
 - a note condensed by default whose rapporteur wrote their own synthesis (« Synthèse »,
   « Conclusion »…, see :data:`proceedings.structure.SUMMARY_HEADING`) is represented by it
   when it is long enough to stand for the note (a quarter of its share) and short enough
@@ -195,8 +195,9 @@ def plan(
         path = content.note.path
         length = printed_words(content)
         share = shares[path]
-        written = content.note.meta.publication is None and not is_transcript(content)
-        if written and share >= length:
+        # a written note its share holds; a recording too short to condense (a few lines)
+        free = content.note.meta.publication is None
+        if free and share >= length and (not is_transcript(content) or length <= MIN_ACCOUNT):
             publication[path] = Publication.INTEGRALE
             whole += length
             continue
