@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .condense import Extract, Unit, condense, speaking_shares, units_of
 from .model import Block, NoteContent, NoteType, Publication, Synthesis, Turn
@@ -51,7 +51,6 @@ class Account:
     condensed: tuple[NoteContent, ...]  # notes represented by the extracts
     extracts: tuple[Extract, ...]
     budget: int  # words the extracts may hold
-    source: int  # words of the condensed notes
 
     @property
     def words(self) -> int:
@@ -69,7 +68,6 @@ class Plan:
     accounts: dict[tuple[str, str], Account]  # (session id, group id) -> condensed notes
     whole: int  # words of the notes printed whole (forced included)
     floors: int = 0  # accounts raised to MIN_ACCOUNT words beyond their share
-    notes: dict[str, NoteContent] = field(default_factory=dict)  # path -> note
 
     @property
     def words(self) -> int:
@@ -166,10 +164,8 @@ def plan(
     publication: dict[str, Publication] = {}
     shared: list[NoteContent] = []  # notes whose length the budget decides
     forced = 0
-    notes = {}
     for content in synthesis.notes:
         path = content.note.path
-        notes[path] = content
         wanted = content.note.meta.publication
         if wanted is Publication.ACTES:
             publication[path] = wanted
@@ -208,8 +204,9 @@ def plan(
     accounts: dict[tuple[str, str], Account] = {}
     floors = 0
     for key, members in account_notes.items():
-        summaries, pooled, budget, source = [], [], 0, 0
+        summaries, pooled, budget = [], [], 0
         skip: set[Block] = set()
+        cut: list[str] = []  # notes whose own synthesis is left out of their sentences
         for content, share in members:
             summary = _words(content.summary)
             if MIN_SUMMARY <= summary <= max(SUMMARY_SLACK * share, MIN_ACCOUNT):
@@ -218,18 +215,18 @@ def plan(
                     continue  # the rapporteur's synthesis stands for the note
                 # a short conclusion of a long note: the rest of the note is condensed too
                 skip.update(content.summary)
+                cut.append(content.note.path)
                 share -= summary
             pooled.append(content)
             budget += share
-            source += printed_words(content)
         if pooled and budget < MIN_ACCOUNT:
             budget, floors = MIN_ACCOUNT, floors + 1
-        key_units = (*(n.note.path for n in pooled), *sorted(str(hash(b)) for b in skip))
+        key_units = (*(n.note.path for n in pooled), "sans synthèse :", *cut)
         if key_units not in units:
             units[key_units] = units_of(pooled, skip=skip)
         extracts = condense(units[key_units], budget, speaking_shares(pooled))
-        accounts[key] = Account(tuple(summaries), tuple(pooled), tuple(extracts), budget, source)
-    return Plan(pages, fixed, forced, publication, accounts, whole, floors, notes)
+        accounts[key] = Account(tuple(summaries), tuple(pooled), tuple(extracts), budget)
+    return Plan(pages, fixed, forced, publication, accounts, whole, floors)
 
 
 def _shares(notes: list[NoteContent], room: int) -> dict[str, int]:

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from .condense import names_listed
 from .model import (
     Block,
     NoteContent,
@@ -100,7 +101,13 @@ def key_points_of(notes: Sequence[NoteContent], keyphrases: Sequence[Tag]) -> Ke
                 sentence = sentence.strip()
                 order += 1
                 words = len(sentence.split())
-                if words < 8 or words > 60 or sentence.endswith("?") or "«" in sentence:
+                if (
+                    words < 8
+                    or words > 60
+                    or sentence.endswith("?")
+                    or "«" in sentence
+                    or names_listed(sentence)  # « Christine Revel - Asso Vers le Jardin »
+                ):
                     continue
                 lower = sentence.lower()
                 score = sum(w for k, w in weights.items() if k in lower) / math.sqrt(words)
