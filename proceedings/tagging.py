@@ -57,7 +57,7 @@ from .vocabulary import Vocabulary, norm
 from .workers import stopped_on_interrupt
 
 MODEL = "fr_core_news_sm"
-ANALYSIS_VERSION = "4"  # change it when the analysis changes: cached analyses are redone
+ANALYSIS_VERSION = "5"  # change it when the analysis changes: cached analyses are redone
 # the format of an analysis on disk (proceedings.cachefile)
 CACHE_SCHEMA = f"analyse-{ANALYSIS_VERSION}"
 
@@ -432,14 +432,20 @@ def acronyms(text: str) -> list[Acronym]:
         before = text[max(line_start, m.start() - 160) : m.start()]
         if "(" in before or ")" in before:
             before = before[max(before.rfind("("), before.rfind(")")) + 1 :]
-        long = _expansion(before, short)
+        long = _tidy(_expansion(before, short))
         if long:
             found.setdefault(short, Acronym(short, long))
     for m in _DEFINING.finditer(text):
-        long = m[2].strip()
+        long = _tidy(m[2])
         if _initials_match(_words(long), m[1]):
             found.setdefault(m[1], Acronym(m[1], long))
     return list(found.values())
+
+
+def _tidy(expansion: str) -> str:
+    """An expansion as the glossary prints it: single spaces (a PDF's justified lines gave
+    « Terres   Paysannes »), no quotation mark of the sentence around it."""
+    return " ".join(expansion.split()).strip(" «»“”\"'")
 
 
 def _words(text: str) -> list[str]:
@@ -872,14 +878,15 @@ def tag(synthesis: Synthesis, analyser: Analyser, diag: Any = None) -> Tags:
     themes, themes_by_session, passages = _theme_tags(
         analyses, session_of, order, analyser.vocabulary
     )
+    acronyms = _acronym_tags(analyses, session_of, order, analyser.vocabulary)
     return Tags(
         by_note=by_note,
         by_session=by_session,
         themes_by_session=themes_by_session,
         keyphrases=keyphrases,
         themes=themes,
-        entities=_entity_tags(analyses, synthesis, session_of, order),
-        acronyms=_acronym_tags(analyses, session_of, order, analyser.vocabulary),
+        entities=_entity_tags(analyses, synthesis, session_of, order, acronyms),
+        acronyms=acronyms,
         passages=passages,
         rules=overrides.report(),
     )
@@ -1024,8 +1031,10 @@ def _entity_tags(
     synthesis: Synthesis,
     session_of: dict[str, str],
     order: dict[str, int],
+    glossary: tuple[Tag, ...],
 ) -> tuple[Tag, ...]:
-    """People, organisations and places, merged with the programme's spellings."""
+    """People, organisations and places, merged with the programme's spellings, those a
+    reader would look up (see ``_indexed``)."""
     directory = Directory(synthesis.event)
     organisations = _organisations(synthesis)
     groups: dict[tuple[str, str], dict[str, Any]] = {}
@@ -1052,11 +1061,20 @@ def _entity_tags(
                 speakers.add(fold(item.speaker.name))
                 if item.speaker.person is not None:
                     add(item.speaker.person.nom, "personne", 1, content.note.path)
+                elif not item.speaker.anonymous and is_name(item.speaker.name):
+                    add(item.speaker.name, "personne", 1, content.note.path)  # « M. CHIRAC »
     _join_parts(groups)
     confirmed = {fold(p.nom) for p in directory.people} | speakers | set(organisations)
+    acronyms = {
+        key
+        for (kind, key), e in groups.items()
+        if kind == "organisation" and _is_acronym(e["label"])
+    }
+    expanded = {fold(t.label) for t in glossary}
     tags = []
     for (kind, key), entry in groups.items():
-        if not _indexed(kind, key, entry["label"], entry["count"], confirmed):
+        mentions = _Mentions(entry["count"], len(entry["notes"]))
+        if not _indexed(kind, key, entry["label"], mentions, confirmed, acronyms, expanded):
             continue
         sessions = tuple(sorted({session_of[p] for p in entry["notes"]}, key=order.__getitem__))
         tags.append(Tag(entry["label"], kind, key, entry["count"], sessions, tuple(entry["notes"])))
@@ -1064,24 +1082,74 @@ def _entity_tags(
 
 
 _MENTIONS = 2  # mentions of a name the programme does not confirm, for the index
+_SPREAD = 2  # notes naming an organisation the programme does not confirm
+_REPEATED = 3  # or mentions of it in one note; or notes naming an acronym no note expands
 _EDGE_WORDS = frozenset(
     "and or the of for to in on at by with et ou de du des la le les en au aux".split()
 )
+# Words an organisation's name begins with (« Agence… », « Conseil… », « Union… »): a
+# capitalised common noun that does not begin a table's header (« Remarque 1 », « Point
+# de contact », « Statut conditionnel ») or a document's title (« Guide identificateurs »).
+_ORGANISATION_HEADS = frozenset(
+    """agence agglomeration academie association assemblee atelier autorite banque bureau
+    cabinet caisse centre chambre club collectif collectivite comite commission communaute
+    commune compagnie confederation conseil conservatoire cooperative coordination cour
+    delegation departement direction ecole entreprise etablissement federation fondation
+    fonds gouvernement groupe groupement haut haute inspection institut laboratoire ligue
+    mairie maison metropole ministere mission mouvement mutuelle observatoire office parc
+    parlement parti pole prefecture region reseau secretariat senat service societe
+    syndicat tribunal union universite ville villes""".split()
+)
 
 
-def _indexed(kind: str, key: str, label: str, count: int, confirmed: set[str]) -> bool:
-    """A name worth looking up in the index: confirmed by the programme or by speaking, or
-    mentioned again with a plausible form (a person's name as minutes write it; no
-    fragment ending or starting with « and », « de »…)."""
+@dataclass(frozen=True, slots=True)
+class _Mentions:
+    count: int  # mentions in all the notes
+    notes: int  # notes that make them
+
+
+def _is_acronym(label: str) -> bool:
+    """« CNIG », « IAG GRS 1980 », « Q2 »: capitals and figures, as acronyms are written."""
+    words = label.split()
+    return (
+        bool(words)
+        and all(w.isalnum() and len(w) <= 8 and not w.islower() for w in words)
+        and label.upper() == label
+    )
+
+
+def _indexed(
+    kind: str,
+    key: str,
+    label: str,
+    mentions: _Mentions,
+    confirmed: set[str],
+    acronyms: set[str],
+    expanded: set[str],
+) -> bool:
+    """A name a reader would look up in the index: confirmed by the programme or by
+    speaking, or mentioned again with a plausible form. A person's name as minutes write
+    it, not a fragment of a table (« Xpath ISO »); an organisation named in several notes
+    or often in one, by a name that begins like one (« Direction régionale de
+    l'environnement », « Enedis »), not a header or a common noun with a capital; an
+    acronym in several notes if « Sigles » explains it, in more if not (« MAJ », « ID »
+    in two notes are abbreviations, not bodies).
+    Fragments ending or starting with « and », « de »… are never names."""
     if key in confirmed:
         return True
     words = label.split()
-    if count < _MENTIONS or not words or len(words) > 6:
+    if mentions.count < _MENTIONS or not words or len(words) > 6:
         return False
     if words[0].lower() in _EDGE_WORDS or words[-1].lower() in _EDGE_WORDS:
         return False
     if kind == "personne":
-        return is_name(label)
+        return is_name(label) and not any(fold(w) in acronyms for w in words if w.isupper())
+    if kind == "organisation":
+        spread = mentions.notes >= _SPREAD
+        if _is_acronym(label):
+            return mentions.notes >= (_SPREAD if key in expanded else _REPEATED)
+        shaped = (len(words) == 1 and not label.isupper()) or fold(words[0]) in _ORGANISATION_HEADS
+        return shaped and (spread or mentions.count >= _REPEATED)
     return any(c.isupper() for c in label)
 
 

@@ -15,7 +15,7 @@ from proceedings.model import Synthesis, Theme
 from proceedings.programme import load_programme
 from proceedings.readers import discover, read_or_report
 from proceedings.structure import assign
-from proceedings.tagging import Analyser, Cache, acronyms, load_nlp, tag
+from proceedings.tagging import Analyser, Cache, _indexed, _Mentions, acronyms, load_nlp, tag
 from proceedings.vocabulary import Vocabulary, load_vocabulary
 
 from .conftest import TEMPLATES, write_tiny_event
@@ -117,6 +117,49 @@ def test_a_cited_speaker_is_merged_with_the_programme_person(tmp_path: Path, nlp
     places = [t.label for t in tags.entities if t.kind == "lieu"]
     # a place mentioned twice is indexed; once (Brest), it is not confirmed
     assert "Rennes" in places and "Brest" not in places
+
+
+def test_the_index_lists_what_a_reader_looks_up() -> None:
+    """Forms met in the real corpus's standards and minutes (tests/test_real_corpus.py):
+    table headers and abbreviations are not bodies; an organisation's name, a name as
+    minutes write it and a confirmed name are."""
+
+    def indexed(kind: str, label: str, count: int, notes: int, expanded: set[str]) -> bool:
+        key = label.lower()
+        return _indexed(kind, key, label, _Mentions(count, notes), {"dupont"}, {"iso"}, expanded)
+
+    organisation, person = "organisation", "personne"
+    assert not indexed(organisation, "Remarque 1", 4, 2, set())
+    assert not indexed(organisation, "Point de contact", 2, 2, set())
+    assert not indexed(organisation, "Guide Identificateurs", 4, 2, set())
+    assert indexed(organisation, "Direction régionale de l’environnement", 7, 1, set())
+    assert not indexed(organisation, "Direction régionale de l’environnement", 2, 1, set())
+    assert indexed(organisation, "Enedis", 3, 2, set())
+    assert not indexed(organisation, "MAJ", 6, 2, set())  # an abbreviation in two notes
+    assert indexed(organisation, "MAJ", 6, 3, set())
+    assert indexed(organisation, "CNIG", 2, 2, {"cnig"})  # « Sigles » says what it is
+    assert not indexed(organisation, "CNIG", 9, 1, {"cnig"})
+    assert not indexed(person, "Xpath ISO", 20, 2, set())
+    assert indexed(person, "Maël REBOUX", 3, 3, set())
+    assert indexed(person, "Dupont", 1, 1, set())  # confirmed by the programme or speaking
+
+
+def test_named_speakers_are_indexed_anonymous_ones_are_not(tmp_path: Path, nlp) -> None:  # type: ignore[no-untyped-def]
+    _, synthesis = event_with(
+        tmp_path,
+        {
+            "debat.txt": (
+                "M. DUHAMEL : Nous commençons.\n\n"
+                "M. CHIRAC : La réforme est nécessaire.\n\n"
+                "Participant 2 : Et les communes ?\n\n"
+                "M. CHIRAC : Elles seront associées.\n"
+            )
+        },
+    )
+    tags = tag(synthesis, Analyser(Vocabulary(()), loader=lambda: nlp))
+    people = {t.label: t.count for t in tags.entities if t.kind == "personne"}
+    assert people.get("M. CHIRAC", 0) >= 2 and "M. DUHAMEL" in people
+    assert not any("Participant" in label for label in people)
 
 
 def test_keyphrases_group_inflections_and_contrast_with_other_notes(tmp_path: Path, nlp) -> None:  # type: ignore[no-untyped-def]
@@ -276,3 +319,16 @@ def test_analysis_processes_started_early_give_the_same_analyses(tmp_path: Path,
     finally:
         early.close()
     assert early._pool is None
+
+
+def test_an_expansion_is_printed_tidy() -> None:
+    """A PDF's justified line and the quotation marks of the sentence stay out of
+    « Sigles » (both seen in the real corpus)."""
+    found = acronyms(
+        "la norme « Accessibilité des cheminements en espaces naturels » (ACEN) et les "
+        "Terres   Paysannes   et   Citoyennes   du   Penthièvre (TPCP)"
+    )
+    assert [(a.short, a.long) for a in found] == [
+        ("ACEN", "Accessibilité des cheminements en espaces naturels"),
+        ("TPCP", "Terres Paysannes et Citoyennes du Penthièvre"),
+    ]
