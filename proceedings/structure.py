@@ -228,6 +228,8 @@ def structure(note: Note, directory: Directory, diag: Diagnostics) -> NoteConten
     # « Réponse : » is a voice only where someone asks (« Question : », « Q : »); alone it
     # is a form's field (« Réponse : non »)
     asked = any(_ASKED.match(t) for t in texts)
+    # a chat's export: messages under headers « pseudo (date heure) : », a few at least
+    chat = sum(_chat_header(t) is not None for t in texts) >= _CHAT_MESSAGES
     directory = directory.for_note((*note.meta.intervenants, *voices))
     b = _Builder(note, directory)
     for block in _midway_turns(_dense_headings(note.blocks), directory):
@@ -274,10 +276,13 @@ def structure(note: Note, directory: Directory, diag: Diagnostics) -> NoteConten
             b.close()  # who was there is not who spoke
             b.items.append(block)
             continue
+        if chat and block.kind != "heading" and CHAT_NOTICE.fullmatch(block.text.strip()):
+            continue  # « Has joined the channel. »: the chat's software, not a person
         speaker, block = _label(block, directory, asked)
         if speaker is None and block.kind == "paragraph":
             first, _, rest = block.text.strip().partition("\n")
-            if (label := _name_line(first, directory)) is not None:
+            header = _chat_header(first) if chat else None
+            if (label := header or _name_line(first, directory)) is not None:
                 speaker = directory.resolve(label)
                 if not rest.strip():
                     b.close()
@@ -444,6 +449,44 @@ def _in_roster(b: _Builder, block: Block) -> bool:
         ).endswith(":")
         return b.roster
     return b.roster and block.kind == "item"
+
+
+# What a chat's software posts in a message of its own, in the exports of Rocket.Chat,
+# Mattermost, Slack, Teams or Zoom (English and French interfaces): arrivals, departures,
+# deleted messages. Nobody said it; it is left out of the note as a whole.
+CHAT_NOTICE = re.compile(
+    r"""(?:[\w.@-]+\s+)?            # the pseudonym, when the notice names it
+    (?: has\ (?:joined|left)\ (?:the\ )?(?:channel|room|group|meeting|call|chat)
+      | (?:joined|left)\ (?:the\ )?(?:channel|room|meeting|call|chat)
+      | a\ (?:rejoint|quitté)\ (?:le\ |la\ |l['’])?
+        (?:salon|canal|groupe|réunion|appel|discussion|conversation)
+      | (?:this\ )?message\ (?:was\ )?deleted
+      | (?:ce\ )?message\ (?:a\ été\ )?supprimé
+    )\s*[.!]?""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_CHAT_MESSAGES = 3  # headers of messages that make a note a chat's export
+# A chat message's header on a line of its own: « karimwimoov (Tue, 15 Mar 2016 09:48:57
+# GMT): », « Alice Martin (10:32) : », « [15/03/2016 09:48] Alice Martin : ».
+_CHAT_HEADER = re.compile(
+    r"""(?: (?P<who>[^\s()\[\]:][^()\[\]:\n]{0,58}?)\s*
+            \((?P<at>[^()\n]{0,40}?\d{1,2}:\d{2}[^()\n]{0,30})\)
+          | \[(?P<at2>[^\[\]\n]{0,40}?\d{1,2}:\d{2}[^\[\]\n]{0,30})\]\s*
+            (?P<who2>[^\s:\[\]][^:\[\]\n]{0,58}?)
+    )\s*:\s*""",
+    re.VERBOSE,
+)
+
+
+def _chat_header(line: str) -> str | None:
+    """The label of a chat message whose header is the line (see ``_CHAT_HEADER``): its
+    author, with the date and time in parentheses as the proceedings print it
+    (« alexis (Tue, 15 Mar 2016 09:48:57 GMT) »)."""
+    m = _CHAT_HEADER.fullmatch(line.strip().replace("**", ""))
+    if m is None:
+        return None
+    who = (m["who"] or m["who2"]).strip().strip("*_").strip()
+    return f"{who} ({(m['at'] or m['at2']).strip()})" if who else None
 
 
 def _name_line(text: str, directory: Directory, heading: bool = False) -> str | None:

@@ -428,3 +428,32 @@ def test_labels_of_real_minutes(text: str, label: str | None) -> None:
 
     found = split_label(text)
     assert (found[0] if found else None) == label
+
+
+def test_a_chat_export_is_turns_without_the_softwares_notices(tmp_path: Path) -> None:
+    """A Rocket.Chat export as the real corpus has it (2-transcriptions-verbatim/index.html):
+    a paragraph per message under « pseudo (date) : », and « Has joined the channel. »."""
+    html = (
+        '<meta charset="utf-8">'
+        "<p><strong>alexis</strong> (Tue, 15 Mar 2016 09:48:57 GMT):<br/>"
+        "Has joined the channel.</p>"
+        "<p><strong>anne_h</strong> (Tue, 15 Mar 2016 09:50:02 GMT):<br/>"
+        "Bonjour, je cherche une définition de la mobilité inclusive.</p>"
+        "<p><strong>alexis</strong> (Tue, 15 Mar 2016 09:52:11 GMT):<br/>"
+        "La capacité de chacun à se déplacer pour vivre sa vie.</p>"
+        "<p><strong>karim</strong> (Wed, 16 Mar 2016 10:00:00 GMT):<br/>"
+        "Has left the channel.</p>"
+    )
+    content = structured(tmp_path, html, "salon.html")
+    assert turns(content) == [
+        ("anne_h", False, False, "Bonjour, je cherche une définition de la mobilité inclusive."),
+        ("alexis", False, False, "La capacité de chacun à se déplacer pour vivre sa vie."),
+    ]
+
+
+def test_a_time_in_parentheses_is_not_a_chat_in_minutes(tmp_path: Path) -> None:
+    content = structured(
+        tmp_path,
+        "Réunion du 12 mars (10:00 - 12:00) :\n\nLes élus ont rejoint la réunion.\n",
+    )
+    assert turns(content) == []
