@@ -20,7 +20,7 @@ OUTPUTS := $(OUT)/synthese.md $(foreach f,$(filter-out fiches,$(FORMATLIST)),$(O
            $(if $(filter fiches,$(FORMATLIST)),$(OUT)/fiches)
 
 .DEFAULT_GOAL := all
-.PHONY: all build fiches check test lint clean distclean help setup lock bench-motscles bench-performance bench-structure bench-resume
+.PHONY: all build fiches check test lint clean distclean help setup lock bench-motscles bench-performance bench-structure bench-resume identique
 
 all: build ## Installe si besoin, puis construit la synthèse de démonstration (DOCX, PDF, HTML)
 
@@ -61,6 +61,10 @@ bench-motscles: $(INSTALLED) ## Mesure les mots-clés (qualité, vitesse) ; écr
 
 bench-performance: $(INSTALLED) ## Mesure la construction (temps, mémoire) ; écrit docs/performance.md
 	$(PY) bench/performance.py
+
+identique: $(INSTALLED) ## Compare octet par octet la démonstration construite par REF=<commit> et par le code actuel
+	@test -n "$(REF)" || { echo "Indiquez le commit de référence : make identique REF=<commit>"; exit 2; }
+	$(PY) scripts/compare_outputs.py $(REF)
 
 setup: $(INSTALLED) ## Crée .venv et installe les dépendances épinglées
 

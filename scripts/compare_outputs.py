@@ -1,0 +1,97 @@
+#!/usr/bin/env python3
+"""Compare, octet par octet, les documents de la démonstration construits par deux états du
+code : celui d'un commit de référence et celui du dossier de travail.
+
+Usage (depuis la racine du dépôt) :
+
+    .venv/bin/python scripts/compare_outputs.py REF        # ex. REF = un commit, main~3
+    make identique REF=<commit>
+
+Une réorganisation du code ne doit rien changer à ce que lit un éditeur : ce script extrait
+le commit de référence dans un dossier temporaire (``git worktree``), construit la
+démonstration (DOCX, PDF, HTML, fiches) avec chacun des deux états du code, dans le même
+environnement Python, et compare tous les fichiers produits, hors ``.cache/`` et l'empreinte
+de la dernière construction. Code de sortie : 0 si tout est identique, 1 sinon (la liste
+des fichiers qui diffèrent est affichée).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FORMATS = "docx,pdf,html,fiches"
+SKIPPED = (".cache",)  # analyses and notes kept between builds: not documents
+
+
+def build(tree: Path, out: Path) -> None:
+    """Build the demo of ``tree`` with its own package (run from ``tree``: its package comes
+    first on the path) into ``out``."""
+    command = [
+        sys.executable,
+        "-m",
+        "proceedings",
+        "build",
+        "transcripts",
+        "--sortie",
+        str(out),
+        "--formats",
+        FORMATS,
+        "--forcer",
+    ]
+    done = subprocess.run(command, cwd=tree, capture_output=True, text=True, check=False)
+    if done.returncode not in (0, 1):  # 1: warnings of the demo's hostile examples
+        sys.exit(f"construction échouée dans {tree} ({done.returncode}) :\n{done.stderr}")
+
+
+def digests(out: Path) -> dict[str, str]:
+    files = sorted(p for p in out.rglob("*") if p.is_file())
+    return {
+        p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in files
+        if p.relative_to(out).parts[0] not in SKIPPED
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("ref", help="commit de référence")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="identique-") as tmp:
+        base = Path(tmp)
+        ref_tree = base / "ref"
+        subprocess.run(
+            ["git", "worktree", "add", "--detach", str(ref_tree), args.ref],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
+        try:
+            build(ref_tree, base / "avant")
+            build(ROOT, base / "apres")
+        finally:
+            subprocess.run(
+                ["git", "worktree", "remove", "--forcer", str(ref_tree)], cwd=ROOT, check=False
+            )
+        before, after = digests(base / "avant"), digests(base / "apres")
+    differ = sorted(k for k in before.keys() & after.keys() if before[k] != after[k])
+    only_before = sorted(before.keys() - after.keys())
+    only_after = sorted(after.keys() - before.keys())
+    for name in differ:
+        print(f"diffère : {name}")
+    for name in only_before:
+        print(f"seulement avant : {name}")
+    for name in only_after:
+        print(f"seulement après : {name}")
+    same = len(before.keys() & after.keys()) - len(differ)
+    print(f"{same} fichiers identiques sur {len(before.keys() | after.keys())} ({args.ref} → HEAD)")
+    return 1 if differ or only_before or only_after else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
