@@ -30,13 +30,16 @@ from __future__ import annotations
 
 import functools
 import heapq
+import importlib.util
 import itertools
 import math
 import re
+import runpy
 import unicodedata
 from collections import Counter
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from .errors import Diagnostics
 from .model import Block, Note, NoteContent, Turn
@@ -58,6 +61,12 @@ class Unit:
     order: int
     speaker: str  # "" for a rapporteur's sentence
     text: str
+    # its words and pairs of words (see _concepts), computed once: a budget is fitted by
+    # condensing the same sentences several times
+    concepts: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "concepts", _concepts(self.text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +122,8 @@ def balanced(sentence: str) -> str:
     """A sentence cut out of a quotation without the quotation mark it has no pair for:
     « Une évaluation faite sans elles n’a pas de légitimité. » loses its closing »."""
     for opening, closing in _MARKS:
+        if opening not in sentence and closing not in sentence:
+            continue
         depth, drop = 0, []
         for at, char in enumerate(sentence):
             if char == opening:
@@ -126,7 +137,8 @@ def balanced(sentence: str) -> str:
             opened = [at for at, char in enumerate(sentence) if char == opening]
             drop += opened[len(opened) - depth :]
         if drop:
-            sentence = "".join(c for at, c in enumerate(sentence) if at not in set(drop))
+            dropped = set(drop)
+            sentence = "".join(c for at, c in enumerate(sentence) if at not in dropped)
     return re.sub(r"\s+", " ", sentence).strip()
 
 
@@ -173,7 +185,7 @@ def condense(units: list[Unit], budget: int, shares: dict[str, int] | None = Non
     left out included); by default, counted on the units."""
     if not units:
         return []
-    concepts = [_concepts(u.text) for u in units]
+    concepts = [u.concepts for u in units]
     frequency: Counter[str] = Counter(c for found in concepts for c in found)
     weight = {
         c: math.log(1 + n) * (PAIR_WEIGHT if " " in c else 1.0)
@@ -331,22 +343,30 @@ def full_names(labels: Iterable[str], text: str) -> dict[str, str]:
 
 @functools.cache
 def _stop_words() -> frozenset[str]:
-    from spacy.lang.fr.stop_words import STOP_WORDS  # the word list only: no model loaded
+    # spaCy's French list, read from its file: importing spacy.lang.fr would import spaCy
+    # (5 s), which a build whose analyses are all cached never needs
+    spec = importlib.util.find_spec("spacy")  # found, not imported
+    if spec is None or spec.origin is None:
+        raise ImportError("spaCy n’est pas installé : lancez make setup")
+    STOP_WORDS = runpy.run_path(str(Path(spec.origin).parent / "lang" / "fr" / "stop_words.py"))[
+        "STOP_WORDS"
+    ]
 
     extra = "euh ben oui non monsieur madame bon voila alors donc faut dire fait faire va ca"
     return frozenset({_fold(w) for w in STOP_WORDS} | set(extra.split()))
 
 
+@functools.lru_cache(maxsize=1 << 16)  # words recur: the same few thousand, folded once
 def _fold(word: str) -> str:
     word = unicodedata.normalize("NFKD", word.lower())
     return "".join(c for c in word if not unicodedata.combining(c))
 
 
-def _concepts(sentence: str) -> set[str]:
+def _concepts(sentence: str) -> frozenset[str]:
     stop = _stop_words()
     words = [
         folded[:STEM]
         for w in _WORD.findall(sentence)
         if len(w) > 2 and (folded := _fold(w)) not in stop
     ]
-    return {*words, *(f"{a} {b}" for a, b in itertools.pairwise(words))}
+    return frozenset((*words, *(f"{a} {b}" for a, b in itertools.pairwise(words))))

@@ -26,7 +26,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 FORMATS = "docx,pdf,html,fiches"
-SKIPPED = (".cache",)  # analyses and notes kept between builds: not documents
+# analyses and notes kept between builds, and the lock of the output folder: not documents
+SKIPPED = (".cache", ".verrou")
 
 
 def build(tree: Path, out: Path) -> None:
@@ -76,7 +77,7 @@ def main() -> int:
             build(ROOT, base / "apres")
         finally:
             subprocess.run(
-                ["git", "worktree", "remove", "--forcer", str(ref_tree)], cwd=ROOT, check=False
+                ["git", "worktree", "remove", "--force", str(ref_tree)], cwd=ROOT, check=False
             )
         before, after = digests(base / "avant"), digests(base / "apres")
     differ = sorted(k for k in before.keys() & after.keys() if before[k] != after[k])
