@@ -12,8 +12,6 @@ from __future__ import annotations
 import ctypes
 import io
 import multiprocessing
-import os
-import secrets
 import textwrap
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -31,7 +29,7 @@ from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 from .errors import ConvertError
 from .model import Synthesis, Tags, Turn
-from .safeio import system_message
+from .safeio import atomic_write, system_message
 
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
@@ -417,7 +415,7 @@ def _save(chart: MplFigure, base: Path, figure: Figure) -> None:
         format="svg",
         metadata={"Date": None, "Title": figure.caption, "Description": figure.alt},
     )
-    _write_atomic(base.parent / f"{base.name}.svg", svg.getvalue())
+    atomic_write(base.parent / f"{base.name}.svg", svg.getvalue())
     png = io.BytesIO()
     chart.savefig(
         png,
@@ -425,19 +423,7 @@ def _save(chart: MplFigure, base: Path, figure: Figure) -> None:
         dpi=DPI,
         metadata={"Software": None, "Title": figure.caption, "Description": figure.alt},
     )
-    _write_atomic(base.parent / f"{base.name}.png", png.getvalue())
-
-
-def _write_atomic(target: Path, data: bytes) -> None:
-    """Writes beside the target, then renames: a reader never sees half a file."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.parent / f".{target.name}.{secrets.token_hex(6)}.tmp"
-    try:
-        with open(tmp, "xb") as file:  # the umask applies, unlike mkstemp's 0600
-            file.write(data)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
+    atomic_write(base.parent / f"{base.name}.png", png.getvalue())
 
 
 # -- French text --------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from .errors import Diagnostics, ProceedingsError, ProgrammeError, SourceError
 from .limits import MAX_WAIT, available_memory, jobs_bound
 from .lock import output_lock
 from .progress import Progress
-from .safeio import size_text, system_message
+from .safeio import atomic_write, size_text, system_message
 from .uptodate import FORMATS, TEMPLATES
 
 REPORT = "bilan-depot.html"
@@ -384,7 +384,7 @@ def _main(argv: Sequence[str] | None) -> int:
             with output_lock(args.sortie, args.attente, _notify):
                 result = _build(args, formats, standards, diag)
             if args.mesures:  # for bench/performance.py: seconds per stage
-                args.mesures.write_text(json.dumps(result.timings), encoding="utf-8")
+                atomic_write(args.mesures, json.dumps(result.timings))
             diag.extend(result.replayed)
             _report(diag)
             if result.up_to_date:

@@ -16,20 +16,19 @@ import os
 import re
 import subprocess
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pypandoc
 
-from . import faults, glyphs, pdfparts
+from . import glyphs, pdfparts
 from .docx_finish import DocxFinish, finish
 from .errors import ConvertError
 from .glyphs import CHART_FONTS
 from .limits import PANDOC_HEAP_MB, PANDOC_OUT_OF_HEAP
 from .model import Event, Note, Synthesis, Tags
 from .render import media_path
-from .safeio import atomic_write, system_message, temporary_beside
+from .safeio import atomic_output, atomic_write, system_message
 from .uptodate import PDF_UA
 
 PANDOC_READER = "markdown-smart"  # typography is done by the pipeline, in French
@@ -47,22 +46,6 @@ def fixed_timestamp(event: Event) -> dt.datetime:
     return dt.datetime.combine(event.date, dt.time(12, 0), tzinfo=dt.UTC)
 
 
-@contextmanager
-def atomic_output(target: Path) -> Iterator[Path]:
-    """A temporary path beside ``target``, renamed onto it only if the block succeeds (the
-    next build removes it if this one is killed: :func:`safeio.sweep_temporaries`)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = temporary_beside(target)
-    try:
-        with open(tmp, "xb"):  # the umask applies, unlike mkstemp's 0600: shared files
-            pass
-        yield tmp
-        faults.point("avant-remplacement", target.name)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def write_media(notes: Iterable[Note], master_dir: Path) -> None:
     """The images of the notes (and of the editorial), where the master document refers to
     them: under ``.travail/media``, the only images a conversion takes (see ``IMAGES``)."""
@@ -77,8 +60,7 @@ def write_media(notes: Iterable[Note], master_dir: Path) -> None:
 
 
 def write_text(target: Path, text: str) -> None:
-    with atomic_output(target) as tmp:
-        tmp.write_text(text, encoding="utf-8")
+    atomic_write(target, text)
 
 
 # pandoc writes with a bounded heap (limits.PANDOC_HEAP_MB: about a fifth slower, only on

@@ -153,21 +153,30 @@ def temporary_beside(target: Path) -> Path:
     return target.parent / f".{target.name}.{secrets.token_hex(6)}.tmp"
 
 
-def atomic_write(target: Path, data: bytes | str) -> None:
-    """Write ``target`` whole or not at all: a temporary file beside it, then a rename.
+@contextmanager
+def atomic_output(target: Path) -> Iterator[Path]:
+    """A temporary path beside ``target``, renamed onto it only if the block succeeds: a
+    reader never sees half a file (the next build removes it if this one is killed:
+    :func:`sweep_temporaries`). Every output of a build is written through here.
 
     The umask applies to the file (outputs are shared files), unlike ``mkstemp``'s 0600.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
     tmp = temporary_beside(target)
     try:
-        with open(tmp, "xb") as handle:
-            handle.write(payload)
+        with open(tmp, "xb"):
+            pass
+        yield tmp
         faults.point("avant-remplacement", target.name)
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def atomic_write(target: Path, data: bytes | str) -> None:
+    """Write ``target`` whole or not at all (text in UTF-8), by :func:`atomic_output`."""
+    with atomic_output(target) as tmp:
+        tmp.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
 
 
 def sweep_temporaries(folder: Path) -> list[Path]:

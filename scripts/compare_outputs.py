@@ -11,8 +11,10 @@ Une réorganisation du code ne doit rien changer à ce que lit un éditeur : ce 
 le commit de référence dans un dossier temporaire (``git worktree``), construit la
 démonstration (DOCX, PDF, HTML, fiches) avec chacun des deux états du code, dans le même
 environnement Python, et compare tous les fichiers produits, hors ``.cache/`` et l'empreinte
-de la dernière construction. Code de sortie : 0 si tout est identique, 1 sinon (la liste
-des fichiers qui diffèrent est affichée).
+de la dernière construction. Code de sortie : 0 si tous les documents sont identiques, 1
+sinon (la liste des fichiers qui diffèrent est affichée). Les fichiers de travail gardés pour
+inspection (sources Typst intermédiaires, commençant par un point) sont comparés aussi,
+mais leurs différences ne comptent pas : elles suivent les commentaires des gabarits.
 """
 
 from __future__ import annotations
@@ -59,6 +61,13 @@ def digests(out: Path) -> dict[str, str]:
     }
 
 
+def _working(name: str) -> bool:
+    """A working file kept for inspection (``.synthese.typ``, ``.travail/…``), not a
+    document: its text follows the templates' comments and layout, which a restructuring
+    may change while every document stays the same."""
+    return any(part.startswith(".") for part in name.split("/"))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("ref", help="commit de référence")
@@ -80,17 +89,25 @@ def main() -> int:
                 ["git", "worktree", "remove", "--force", str(ref_tree)], cwd=ROOT, check=False
             )
         before, after = digests(base / "avant"), digests(base / "apres")
-    differ = sorted(k for k in before.keys() & after.keys() if before[k] != after[k])
+    changed = sorted(k for k in before.keys() & after.keys() if before[k] != after[k])
+    working = [k for k in changed if _working(k)]
+    differ = [k for k in changed if not _working(k)]
     only_before = sorted(before.keys() - after.keys())
     only_after = sorted(after.keys() - before.keys())
+    for name in working:
+        print(f"fichier de travail différent (ne compte pas) : {name}")
     for name in differ:
         print(f"diffère : {name}")
     for name in only_before:
         print(f"seulement avant : {name}")
     for name in only_after:
         print(f"seulement après : {name}")
-    same = len(before.keys() & after.keys()) - len(differ)
-    print(f"{same} fichiers identiques sur {len(before.keys() | after.keys())} ({args.ref} → HEAD)")
+    same = len(before.keys() & after.keys()) - len(changed)
+    documents = [k for k in before.keys() | after.keys() if not _working(k)]
+    print(
+        f"{same} fichiers identiques sur {len(before.keys() | after.keys())} ; documents : "
+        f"{len(documents) - len(differ)} identiques sur {len(documents)} ({args.ref} → HEAD)"
+    )
     return 1 if differ or only_before or only_after else 0
 
 
