@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pypandoc
 
-from . import glyphs, pdfparts
+from . import glyphs, palette, pdfparts
 from .docx_finish import DocxFinish, finish
 from .errors import ConvertError
 from .glyphs import CHART_FONTS
@@ -122,6 +122,7 @@ def pandoc_args(
             "-t",
             "html5",
             "--standalone",
+            *palette.pandoc_variables(),
             "--embed-resources",
             f"--template={templates / (template or 'synthese.html')}",
             "--default-image-extension=svg",
@@ -134,6 +135,7 @@ def pandoc_args(
         "-t",
         "typst-smart",
         "--standalone",
+        *palette.pandoc_variables(),
         f"--template={templates / (template or 'synthese.typ')}",
         "--default-image-extension=svg",
     ]
