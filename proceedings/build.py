@@ -61,6 +61,7 @@ class Collected:
     synthesis: Synthesis
     # hides names in what else is published (paths, messages, the deposit report)
     privacy: Anonymiser = field(default_factory=lambda: Anonymiser(()))
+    left_out: dict[str, deposit.FileStatus] = field(default_factory=dict)  # empty, duplicate
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,8 +146,8 @@ def collect(
             store.purge()
         else:
             store.sweep()
-    kept = deposit.screen(read, diag)
-    for note in kept:
+    screened = deposit.screen(read, diag)
+    for note in screened.kept:
         text = "".join(s.text for b in note.blocks for s in b.spans) + "".join(
             s.text for b in note.blocks for row in b.rows for cell in row for s in cell
         )
@@ -156,8 +157,8 @@ def collect(
                 f"DOCX et HTML) : {glyphs.described(lost)}",
                 note.shown,
             )
-    synthesis = Synthesis(event=event, sessions=assign(kept, event, diag))
-    return Collected(tuple(found), tuple(read), synthesis, privacy)
+    synthesis = Synthesis(event=event, sessions=assign(screened.kept, event, diag))
+    return Collected(tuple(found), tuple(read), synthesis, privacy, screened.left_out)
 
 
 def check(
@@ -508,6 +509,7 @@ def _report(
         collected.synthesis,
         diag,
         keyword_rules,
+        collected.left_out,
     )
 
 
