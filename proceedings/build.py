@@ -37,12 +37,12 @@ from .render import (
     session_name,
 )
 from .selection import Selection, select
+from .settings import PDF_UA, TEMPLATES
 from .statuses import apply_statuses
 from .store import NoteStore
 from .structure import assign
 from .tagging import Analyser, Cache, load_nlp, rules, tag
 from .typography import french, ordinal
-from .uptodate import TEMPLATES
 from .vocabulary import load_vocabulary
 from .workers import stopped_on_interrupt
 
@@ -181,7 +181,7 @@ def build(
     diag: Diagnostics,
     templates: Path = TEMPLATES,
     analyser: Analyser | None = None,
-    pdf_standards: tuple[str, ...] = uptodate.PDF_UA,
+    pdf_standards: tuple[str, ...] = PDF_UA,
     jobs: int = 1,
     progress: Progress | None = None,
     force: bool = False,

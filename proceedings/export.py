@@ -30,7 +30,7 @@ from .limits import PANDOC_HEAP_MB, PANDOC_OUT_OF_HEAP
 from .model import Event, Note, Synthesis, Tags
 from .render import media_path
 from .safeio import atomic_output, atomic_write, system_message
-from .uptodate import PDF_UA
+from .settings import PDF_UA
 
 PANDOC_READER = "markdown-smart"  # typography is done by the pipeline, in French
 # The filter run first on every conversion: only images under the output folder's
