@@ -20,7 +20,7 @@ OUTPUTS := $(OUT)/synthese.md $(foreach f,$(filter-out fiches,$(FORMATLIST)),$(O
            $(if $(filter fiches,$(FORMATLIST)),$(OUT)/fiches)
 
 .DEFAULT_GOAL := all
-.PHONY: all build fiches check test lint clean distclean help setup lock bench-motscles bench-performance bench-structure bench-resume identique
+.PHONY: all build fiches check test lint clean distclean help setup lock bench-motscles bench-performance bench-structure bench-resume identique demo-binaires verifier-demo
 
 all: build ## Installe si besoin, puis construit la synthèse de démonstration (DOCX, PDF, HTML)
 
@@ -61,6 +61,12 @@ bench-motscles: $(INSTALLED) ## Mesure les mots-clés (qualité, vitesse) ; écr
 
 bench-performance: $(INSTALLED) ## Mesure la construction (temps, mémoire) ; écrit docs/performance.md
 	$(PY) bench/performance.py
+
+demo-binaires: $(INSTALLED) ## Régénère les notes Word et LibreOffice de la démonstration depuis scripts/demo/
+	$(PY) scripts/make_demo_binaries.py
+
+verifier-demo: $(INSTALLED) ## Vérifie que ces notes sont bien celles que donnent leurs sources
+	$(PY) scripts/make_demo_binaries.py --verifier
 
 identique: $(INSTALLED) ## Compare octet par octet la démonstration construite par REF=<commit> et par le code actuel
 	@test -n "$(REF)" || { echo "Indiquez le commit de référence : make identique REF=<commit>"; exit 2; }

@@ -250,6 +250,44 @@ def fresh(code: str, *args: str) -> dict[str, Any]:
     return result
 
 
+_LARGE_READ = """
+import json, resource, sys, time
+from pathlib import Path
+from proceedings.build import collect
+from proceedings.errors import Diagnostics
+start = time.perf_counter()
+c = collect(Path(sys.argv[1]), Diagnostics())
+print(json.dumps({
+    "seconds": time.perf_counter() - start,
+    "words": sum(n.note.words for n in c.synthesis.notes),
+    "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+}))
+"""
+LARGE_MB = 50  # a recording far longer than a day's (limits.MAX_NOTE is 64 MB)
+LARGE_PEAK_MB = 1500  # the bound its reading keeps
+
+
+def large_recording(work: Path) -> dict[str, Any]:
+    """A 50 MB WebVTT recording in an event of its own, read and structured in a fresh
+    interpreter: seconds, words and peak memory (the bound the tests cannot check on a
+    shared machine)."""
+    event = work / "enregistrement-50-mo"
+    shutil.rmtree(event, ignore_errors=True)
+    (event / "ouverture").mkdir(parents=True)
+    shutil.copy(DEMO / "programme.yaml", event / "programme.yaml")
+    cue = "Intervenant·e : la co-construction demande du temps et de la confiance."
+    with (event / "ouverture" / "enregistrement.vtt").open("w", encoding="utf-8") as f:
+        f.write("WEBVTT\n\n")
+        second, size = 0, 0
+        while size < LARGE_MB * 1024 * 1024:
+            at = f"{second // 3600:02d}:{second // 60 % 60:02d}:{second % 60:02d}"
+            text = f"{at}.000 --> {at}.900\n<v SPEAKER_0{second % 3}>{cue}</v>\n\n"
+            f.write(text)
+            size += len(text.encode())
+            second += 1
+    return fresh(_LARGE_READ, str(event))
+
+
 def bare_analysis(texts: list[str]) -> dict[str, Any]:
     """Loading the model as spaCy does (same components as the build's) and a bare
     nlp.pipe over ``texts``, in a fresh interpreter."""
@@ -371,7 +409,7 @@ def measure(name: str, event: Path, work: Path, jobs_too: bool) -> dict:
     return result
 
 
-def report(results: dict[str, dict]) -> str:
+def report(results: dict[str, dict], large: dict[str, Any] | None = None) -> str:
     lines = [
         "# Performance : mesures et rapports",
         "",
@@ -460,6 +498,14 @@ def report(results: dict[str, dict]) -> str:
                 f"{r['froid_jobs2']:.1f} s avec `--jobs 2`, soit "
                 f"{r['froid_jobs1'] / r['froid_jobs2']:.2f} × plus rapide (cible ≥ 1,4).",
             ]
+    if large:
+        held = "tenue" if large["peak_mb"] < LARGE_PEAK_MB else "DÉPASSÉE"
+        lines += [
+            "",
+            f"Un enregistrement WebVTT de {LARGE_MB} Mo ({large['words']:,} mots) : lu et "
+            f"structuré en {large['seconds']:.1f} s, mémoire de pointe {large['peak_mb']} Mo "
+            f"(borne : moins de {LARGE_PEAK_MB} Mo, {held}).".replace(",", " "),
+        ]
     lines += [
         "",
         "Commande : `make bench-performance` ; tailles au choix : "
@@ -488,11 +534,13 @@ def main() -> int:
         event = generate(args.travail / f"evenement-{words}", words)
         name = f"{words:,} mots".replace(",", " ")
         results[name] = measure(name, event, args.travail, jobs_too=words == max(args.tailles))
-    text = report(results)
+    large = large_recording(args.travail)
+    text = report(results, large)
     print(text)
     args.sortie.parent.mkdir(parents=True, exist_ok=True)
     args.sortie.write_text(text, encoding="utf-8")
-    (args.sortie.with_suffix(".json")).write_text(json.dumps(results, indent=1), encoding="utf-8")
+    everything = {**results, "enregistrement 50 Mo": large}
+    args.sortie.with_suffix(".json").write_text(json.dumps(everything, indent=1), encoding="utf-8")
     return 0
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from . import budget, deposit, export, glyphs, uptodate
 from .docx_finish import DocxFinish
 from .errors import Diagnostic, Diagnostics
+from .export import Converted
 from .limits import PROGRAMME_FILE
 from .model import Event, Note, Synthesis, Tags
 from .privacy import Anonymiser, anonymise, hides_anyone
@@ -36,12 +37,12 @@ from .render import (
     session_name,
 )
 from .selection import Selection, select
+from .settings import PDF_UA, TEMPLATES
 from .statuses import apply_statuses
 from .store import NoteStore
 from .structure import assign
 from .tagging import Analyser, Cache, load_nlp, rules, tag
 from .typography import french, ordinal
-from .uptodate import TEMPLATES
 from .vocabulary import load_vocabulary
 from .workers import stopped_on_interrupt
 
@@ -61,6 +62,7 @@ class Collected:
     synthesis: Synthesis
     # hides names in what else is published (paths, messages, the deposit report)
     privacy: Anonymiser = field(default_factory=lambda: Anonymiser(()))
+    left_out: dict[str, deposit.FileStatus] = field(default_factory=dict)  # empty, duplicate
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,8 +147,8 @@ def collect(
             store.purge()
         else:
             store.sweep()
-    kept = deposit.screen(read, diag)
-    for note in kept:
+    screened = deposit.screen(read, diag)
+    for note in screened.kept:
         text = "".join(s.text for b in note.blocks for s in b.spans) + "".join(
             s.text for b in note.blocks for row in b.rows for cell in row for s in cell
         )
@@ -156,8 +158,8 @@ def collect(
                 f"DOCX et HTML) : {glyphs.described(lost)}",
                 note.shown,
             )
-    synthesis = Synthesis(event=event, sessions=assign(kept, event, diag))
-    return Collected(tuple(found), tuple(read), synthesis, privacy)
+    synthesis = Synthesis(event=event, sessions=assign(screened.kept, event, diag))
+    return Collected(tuple(found), tuple(read), synthesis, privacy, screened.left_out)
 
 
 def check(
@@ -179,7 +181,7 @@ def build(
     diag: Diagnostics,
     templates: Path = TEMPLATES,
     analyser: Analyser | None = None,
-    pdf_standards: tuple[str, ...] = uptodate.PDF_UA,
+    pdf_standards: tuple[str, ...] = PDF_UA,
     jobs: int = 1,
     progress: Progress | None = None,
     force: bool = False,
@@ -266,7 +268,7 @@ def build(
         actes = out / ACTES
         export.write_text(actes, render_actes(synthesis, tags, templates))
     outputs = [master, actes]
-    conversions: list[tuple[str, Callable[[], list[Path]]]] = []
+    conversions: list[tuple[str, Callable[[], Converted]]] = []
     for source, stem, label in ((master, "synthese", ""), (actes, "actes", ACTES_TITLE)):
         conversions += _conversions(
             source,
@@ -292,8 +294,9 @@ def build(
     # The conversions are independent: with --jobs they run side by side (pandoc and typst
     # do their work outside Python's lock).
     with clock("conversions"), progress.bar(len(conversions), "Conversions") as bar:
-        for paths in _convert(conversions, jobs, clock):
-            outputs += paths
+        for converted in _convert(conversions, jobs, clock):
+            outputs += converted.paths
+            diag.extend(converted.warnings)
             bar.update()
         if drawing is not None:
             drawing.join()
@@ -346,11 +349,11 @@ def _conversions(
     images: Callable[[], None] | None,
     spec: DocxFinish,
     suffix: str,
-) -> list[tuple[str, Callable[[], list[Path]]]]:
+) -> list[tuple[str, Callable[[], Converted]]]:
     """The conversions of one master document (the synthesis, the proceedings) to
     ``stem``.docx, .pdf and .html, as ``formats`` asks; the DOCX and HTML ones wait for the
     figure files (the PDF's waits itself, after writing its Typst source)."""
-    out: list[tuple[str, Callable[[], list[Path]]]] = []
+    out: list[tuple[str, Callable[[], Converted]]] = []
     if "docx" in formats:
         target = stem.with_suffix(".docx")
         out.append(
@@ -389,12 +392,12 @@ def _conversions(
     return out
 
 
-_PENDING: list[Callable[[], list[Path]]] = []  # conversions handed to forked processes
+_PENDING: list[Callable[[], Converted]] = []  # conversions handed to forked processes
 
 
 def _convert(
-    conversions: list[tuple[str, Callable[[], list[Path]]]], jobs: int, clock: _Clock
-) -> Iterator[list[Path]]:
+    conversions: list[tuple[str, Callable[[], Converted]]], jobs: int, clock: _Clock
+) -> Iterator[Converted]:
     """Run the conversions, side by side in forked processes when ``jobs`` > 1 (python-docx
     and typst hold Python's lock: threads would take turns), else one after the other.
     With ``jobs`` > 1 each conversion has its own process, even beyond ``jobs``: they are
@@ -415,27 +418,27 @@ def _convert(
         ):
             futures = [pool.submit(_run_pending, i) for i in range(len(conversions))]
             for (name, _), future in zip(conversions, futures, strict=True):
-                paths, seconds = future.result()
+                converted, seconds = future.result()
                 clock.times[f"conversion {name}"] = seconds
-                yield paths
+                yield converted
     finally:
         _PENDING.clear()
 
 
-def _run_pending(index: int) -> tuple[list[Path], float]:
+def _run_pending(index: int) -> tuple[Converted, float]:
     start = time.perf_counter()
-    paths = _PENDING[index]()
-    return paths, time.perf_counter() - start
+    converted = _PENDING[index]()
+    return converted, time.perf_counter() - start
 
 
 def _after(
-    ready: Callable[[], None] | None, work: Callable[[], list[Path]]
-) -> Callable[[], list[Path]]:
+    ready: Callable[[], None] | None, work: Callable[[], Converted]
+) -> Callable[[], Converted]:
     """``work``, once ``ready`` has returned (the figure files are written)."""
     if ready is None:
         return work
 
-    def waiting() -> list[Path]:
+    def waiting() -> Converted:
         ready()
         return work()
 
@@ -443,10 +446,10 @@ def _after(
 
 
 def _one(
-    convert: Callable[..., None], master: Path, target: Path, *args: Any, **kwargs: Any
-) -> list[Path]:
-    convert(master, target, *args, **kwargs)
-    return [target]
+    convert: Callable[..., Any], master: Path, target: Path, *args: Any, **kwargs: Any
+) -> Converted:
+    warnings = convert(master, target, *args, **kwargs)
+    return Converted((target,), tuple(warnings or ()))
 
 
 class _Clock:
@@ -463,7 +466,7 @@ class _Clock:
         finally:
             self.times[stage] = self.times.get(stage, 0.0) + time.perf_counter() - start
 
-    def timed(self, stage: str, work: Callable[[], list[Path]]) -> list[Path]:
+    def timed(self, stage: str, work: Callable[[], Converted]) -> Converted:
         with self(f"conversion {stage}"):
             return work()
 
@@ -475,9 +478,10 @@ def _fiches(
     templates: Path,
     out: Path,
     standards: tuple[str, ...],
-) -> list[Path]:
+) -> Converted:
     """One short PDF per session that has notes: out/fiches/NN-id.pdf."""
     written = []
+    warnings: list[Diagnostic] = []
     for number, content in enumerate(synthesis.sessions, start=1):
         if not content.notes:
             continue
@@ -485,7 +489,7 @@ def _fiches(
         master = out / ".travail" / "fiches" / f"{name}.md"
         export.write_text(master, render_fiche(synthesis, tags, selection, content, templates))
         target = out / "fiches" / f"{name}.pdf"
-        export.to_pdf(
+        warnings += export.to_pdf(
             master,
             target,
             templates,
@@ -495,7 +499,7 @@ def _fiches(
             toc=False,
         )
         written.append(target)
-    return written
+    return Converted(tuple(written), tuple(warnings))
 
 
 def _report(
@@ -508,6 +512,7 @@ def _report(
         collected.synthesis,
         diag,
         keyword_rules,
+        collected.left_out,
     )
 
 

@@ -27,6 +27,7 @@ from matplotlib.colors import LinearSegmentedColormap, Normalize
 from matplotlib.figure import Figure as MplFigure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 
+from . import palette
 from .errors import ConvertError
 from .model import Synthesis, Tags, Turn
 from .safeio import atomic_write, system_message
@@ -45,12 +46,12 @@ DPI = 300
 
 CM = 1 / 2.54
 WIDTH = 6.3  # inches: 16 cm, a whole number of pixels at 300 dpi
-INK = "#0B5C6B"  # bars, and the dark end of the heat map's ramp
-INK_LIGHT = "#7FB8BF"  # the "Autres" bar (also told apart by its label)
-TEXT = "#1F2A2E"
-LINE = "#8A9A9E"
+INK = palette.RESEAU  # bars, and the dark end of the heat map's ramp
+INK_LIGHT = palette.GRAPHIQUE_CLAIR  # the "Autres" bar (also told apart by its label)
+TEXT = palette.ENCRE
+LINE = palette.GRAPHIQUE_TRAIT
 # One hue, lightness falling monotonically (every channel decreases): readable in grey.
-RAMP = LinearSegmentedColormap.from_list("proceedings-teal", ["#F1F5F5", "#9CC9CE", INK])
+RAMP = LinearSegmentedColormap.from_list("proceedings-teal", list(palette.RAMPE))
 
 RC: dict[RcKeyType, Any] = {
     "font.family": "sans-serif",

@@ -30,7 +30,7 @@ from .limits import MAX_WAIT, available_memory, jobs_bound
 from .lock import output_lock
 from .progress import Progress
 from .safeio import atomic_write, size_text, system_message
-from .uptodate import FORMATS, TEMPLATES
+from .settings import FORMATS, PDF_ARCHIVE, PDF_UA, TEMPLATES
 
 REPORT = "bilan-depot.html"
 
@@ -376,7 +376,7 @@ def _main(argv: Sequence[str] | None) -> int:
                     file=sys.stderr,
                 )
                 return EXIT_USAGE
-            standards = uptodate.PDF_ARCHIVE if args.archivage else uptodate.PDF_UA
+            standards = PDF_ARCHIVE if args.archivage else PDF_UA
             if args.jobs < 1:
                 print("--jobs : attendu un nombre entier positif", file=sys.stderr)
                 return EXIT_USAGE

@@ -11,6 +11,7 @@ import re
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from .errors import Diagnostic, Diagnostics, Severity
 from .model import Note, NoteContent, Synthesis
@@ -34,34 +35,61 @@ FORMAT_NAMES = {
 }
 
 
-def screen(notes: Iterable[Note], diag: Diagnostics) -> list[Note]:
+class FileStatus(StrEnum):
+    """What became of a file of the drop folder (the words the deposit report shows)."""
+
+    LU = "lu"
+    IGNORE = "ignoré"  # not a format read, or debris (« ~$note.docx »)
+    ERREUR = "erreur"  # could not be read
+    VIDE = "vide"  # read, no text
+    DOUBLON = "doublon"  # read, another note has its content
+    HORS_SESSION = "hors session"  # read, belongs to no session of the programme
+
+
+# files read or failing that are not in the synthesis, listed under their session
+_LEFT_OUT = (FileStatus.VIDE, FileStatus.DOUBLON, FileStatus.ERREUR)
+
+
+@dataclass(frozen=True, slots=True)
+class Screened:
+    """The notes kept, and why the others were left out (by shown path)."""
+
+    kept: list[Note]
+    left_out: dict[str, FileStatus]
+
+
+def screen(notes: Iterable[Note], diag: Diagnostics) -> Screened:
     """Notes worth publishing: not empty, and not a copy of a note already kept, byte for
     byte or word for word (the same recording as subtitles and as word-level subtitles,
     a Word document and its LibreOffice export)."""
     kept: list[Note] = []
+    left_out: dict[str, FileStatus] = {}
     by_digest: dict[str, Note] = {}
     for note in notes:
         if note.words == 0 and not note.media:
             diag.warning("note vide (aucun texte), ignorée", note.shown)
+            left_out[note.shown] = FileStatus.VIDE
             continue
         if note.digest and note.digest in by_digest:
             diag.warning(
                 f"contenu identique à {by_digest[note.digest].shown}, doublon ignoré", note.shown
             )
+            left_out[note.shown] = FileStatus.DOUBLON
             continue
         if note.digest:
             by_digest[note.digest] = note
         kept.append(note)
-    left_out = _same_words(kept)
+    twins = _same_words(kept)
     for note in kept:
-        if note.path in left_out:
-            twin = left_out[note.path]
+        if note.path in twins:
+            twin = twins[note.path]
             diag.warning(
                 f"mêmes mots que {twin.shown} (même enregistrement ou même texte dans un autre "
                 f"format), doublon ignoré ; {twin.shown} est gardé",
                 note.shown,
             )
-    return [n for n in kept if n.path not in left_out]
+            left_out[note.shown] = FileStatus.DOUBLON
+    return Screened([n for n in kept if n.path not in twins], left_out)
 
 
 _SHINGLE = 5  # words of the runs two texts are compared on
@@ -122,7 +150,7 @@ class FileLine:
 
     path: str  # relative to the event folder
     format: str
-    status: str  # "lu", "ignoré", "erreur", "vide", "doublon", "hors session"
+    status: FileStatus
     words: int = 0
     rapporteur: str = ""
     statut: str = ""
@@ -161,15 +189,17 @@ class Report:
 
     @property
     def notes(self) -> int:
-        return sum(1 for s in self.sessions for f in s.files if f.status == "lu")
+        return sum(1 for s in self.sessions for f in s.files if f.status is FileStatus.LU)
 
     @property
     def words(self) -> int:
-        return sum(f.words for s in self.sessions for f in s.files if f.status == "lu")
+        return sum(f.words for s in self.sessions for f in s.files if f.status is FileStatus.LU)
 
     @property
     def empty_sessions(self) -> tuple[SessionLine, ...]:
-        return tuple(s for s in self.sessions if not any(f.status == "lu" for f in s.files))
+        return tuple(
+            s for s in self.sessions if not any(f.status is FileStatus.LU for f in s.files)
+        )
 
 
 def report(
@@ -179,8 +209,11 @@ def report(
     synthesis: Synthesis,
     diag: Diagnostics,
     keyword_rules: tuple[str, ...] = (),
+    left_out: dict[str, FileStatus] | None = None,
 ) -> Report:
-    """The deposit report of an event folder, from what the build stages produced."""
+    """The deposit report of an event folder, from what the build stages produced;
+    ``left_out``: why ``screen`` left notes out, by shown path."""
+    left_out = left_out or {}
     problems: dict[str, list[Diagnostic]] = {}
     general: list[str] = []
     for d in diag:
@@ -207,13 +240,7 @@ def report(
             lines[f.shown] = _read_line(f, placed[f.shown][2], messages)
         elif f.shown in read:
             note = read[f.shown]
-            status = (
-                "vide"
-                if any("note vide" in m for m in messages)
-                else "doublon"
-                if any("doublon" in m for m in messages)
-                else "hors session"
-            )
+            status = left_out.get(f.shown, FileStatus.HORS_SESSION)
             lines[f.shown] = FileLine(
                 f.rel,
                 FORMAT_NAMES.get(note.format, note.format),
@@ -222,7 +249,7 @@ def report(
                 problems=messages,
             )
         else:
-            lines[f.shown] = FileLine(f.rel, fmt, "erreur", problems=messages)
+            lines[f.shown] = FileLine(f.rel, fmt, FileStatus.ERREUR, problems=messages)
 
     sessions = []
     for content in synthesis.sessions:
@@ -231,10 +258,7 @@ def report(
             if session_id == content.session.id:
                 groups.setdefault(title, []).append(lines[shown])
         for line in lines.values():
-            if (
-                line.status in ("vide", "doublon", "erreur")
-                and _folder_of(line) == content.session.id
-            ):
+            if line.status in _LEFT_OUT and _folder_of(line) == content.session.id:
                 groups.setdefault("", []).append(line)
         ordered = sorted(groups.items(), key=lambda kv: (kv[0] != "", _group_rank(content, kv[0])))
         sessions.append(
@@ -248,11 +272,11 @@ def report(
     unplaced = tuple(
         line
         for line in lines.values()
-        if line.status in ("hors session", "vide", "doublon", "erreur")
+        if line.status in (FileStatus.HORS_SESSION, *_LEFT_OUT)
         and _folder_of(line) not in session_ids
     )
     skipped = tuple(
-        FileLine(f.rel, f.path.suffix.lstrip(".") or "—", "ignoré", problems=(f.skipped,))
+        FileLine(f.rel, f.path.suffix.lstrip(".") or "—", FileStatus.IGNORE, problems=(f.skipped,))
         for f in found
         if f.reader is None
     )
@@ -276,7 +300,7 @@ def _read_line(f: Found, nc: NoteContent, messages: tuple[str, ...]) -> FileLine
     return FileLine(
         path=f.rel,
         format=FORMAT_NAMES.get(note.format, note.format),
-        status="lu",
+        status=FileStatus.LU,
         words=note.words,
         rapporteur=note.meta.rapporteur,
         statut=note.meta.statut.value if note.meta.statut else "",
@@ -317,7 +341,7 @@ def as_text(r: Report) -> str:
         "",
     ]
     for s in r.sessions:
-        read = [f for f in s.files if f.status == "lu"]
+        read = [f for f in s.files if f.status is FileStatus.LU]
         out.append(
             f"■ {french(s.titre)} [{s.id}] — {_n(len(read), 'note', 'notes')}, "
             f"{_n(sum(f.words for f in read), 'mot', 'mots')}"
@@ -349,7 +373,7 @@ def as_text(r: Report) -> str:
 
 def _file_text(f: FileLine) -> list[str]:
     head = f"    {f.path} — {f.format}"
-    if f.status == "lu":
+    if f.status is FileStatus.LU:
         head += f", {_n(f.words, 'mot', 'mots')}"
         if f.rapporteur:
             head += f", rapporteur : {f.rapporteur}"

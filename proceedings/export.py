@@ -17,19 +17,20 @@ import re
 import subprocess
 import zipfile
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pypandoc
 
-from . import glyphs, pdfparts
+from . import glyphs, palette, pdfparts
 from .docx_finish import DocxFinish, finish
-from .errors import ConvertError
+from .errors import ConvertError, Diagnostic, Severity
 from .glyphs import CHART_FONTS
 from .limits import PANDOC_HEAP_MB, PANDOC_OUT_OF_HEAP
 from .model import Event, Note, Synthesis, Tags
 from .render import media_path
 from .safeio import atomic_output, atomic_write, system_message
-from .uptodate import PDF_UA
+from .settings import PDF_UA
 
 PANDOC_READER = "markdown-smart"  # typography is done by the pipeline, in French
 # The filter run first on every conversion: only images under the output folder's
@@ -122,6 +123,7 @@ def pandoc_args(
             "-t",
             "html5",
             "--standalone",
+            *palette.pandoc_variables(),
             "--embed-resources",
             f"--template={templates / (template or 'synthese.html')}",
             "--default-image-extension=svg",
@@ -134,6 +136,7 @@ def pandoc_args(
         "-t",
         "typst-smart",
         "--standalone",
+        *palette.pandoc_variables(),
         f"--template={templates / (template or 'synthese.typ')}",
         "--default-image-extension=svg",
     ]
@@ -158,6 +161,14 @@ def to_html(master: Path, target: Path, templates: Path, event: Event) -> None:
 # (Found without importing matplotlib, which the start of a build does not need.)
 
 
+@dataclass(frozen=True, slots=True)
+class Converted:
+    """What a conversion wrote, and what the editor should know about how."""
+
+    paths: tuple[Path, ...]
+    warnings: tuple[Diagnostic, ...] = ()
+
+
 def to_pdf(
     master: Path,
     target: Path,
@@ -167,22 +178,32 @@ def to_pdf(
     standards: tuple[str, ...] = PDF_UA,
     toc: bool = True,
     images: Callable[[], object] | None = None,
-) -> None:
+) -> list[Diagnostic]:
     """pandoc's typst writer with our template, then the typst compiler; images without
     extension are taken as SVG (vector charts in the PDF). The Typst source is kept beside
     the master (hidden), where the paths of the images are valid. ``images``: waits for
-    the images, which only Typst reads (pandoc may start before they are written)."""
+    the images, which only Typst reads (pandoc may start before they are written).
+    Returns the warnings of a fallback (a long document composed whole)."""
     when = fixed_timestamp(event)
     source = master.parent / f".{master.stem}.typ"
     pandoc(pandoc_args("typst", master, source, templates, template, toc), when)
     _drop_missing_glyphs(source)
     if images is not None:
         images()
+    warnings: list[Diagnostic] = []
     with atomic_output(target) as tmp:
-        if source.stat().st_size > pdfparts.SPLIT_CHARS and _in_parts(
-            source, tmp, master.parent, standards, int(when.timestamp())
-        ):
-            return
+        if source.stat().st_size > pdfparts.SPLIT_CHARS:
+            failure = _in_parts(source, tmp, master.parent, standards, int(when.timestamp()))
+            if failure is None:
+                return warnings
+            warnings.append(
+                Diagnostic(
+                    Severity.WARNING,
+                    f"composition du PDF par parties impossible ({failure}) : composé d’un "
+                    "seul tenant, sans la borne de mémoire des parties",
+                    target.name,
+                )
+            )
         job = pdfparts.Job(
             str(source),
             str(tmp),
@@ -207,6 +228,7 @@ def to_pdf(
                 f"la composition du PDF n’a pas pu être lancée ({system_message(exc)})",
                 ["typst", "compile", str(source)],
             ) from None
+    return warnings
 
 
 def _drop_missing_glyphs(source: Path) -> None:
@@ -219,18 +241,22 @@ def _drop_missing_glyphs(source: Path) -> None:
 
 def _in_parts(
     source: Path, target: Path, root: Path, standards: tuple[str, ...], timestamp: int
-) -> bool:
-    """A very long document composed in parts (see :mod:`proceedings.pdfparts`); False
-    when that fails, and the document is then composed whole."""
+) -> str | None:
+    """A very long document composed in parts (see :mod:`proceedings.pdfparts`); what went
+    wrong when that fails (the document is then composed whole, and the build says so)."""
     job = pdfparts.Job(
         str(source), str(target), str(root), (CHART_FONTS,), standards, timestamp, {}
     )
     with pdfparts.work_folder(root) as work:
         try:
             pdfparts.compose(source, target, job, Path(work))
-        except Exception:  # any failure: composed whole, which reports a real error itself
-            return False
-    return True
+        except pdfparts.PartsError as exc:
+            return exc.message or "erreur de typst"
+        except OSError as exc:
+            return system_message(exc)
+        except Exception as exc:  # a fault of the parts' machinery: the whole still works
+            return f"{type(exc).__name__} : {exc}"
+    return None
 
 
 def _fix_zip_dates(path: Path, when: dt.datetime) -> None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 MIB = 1024 * 1024
 
-# The largest note read: a day's transcript is a few megabytes; a 50 MB transcript is read
-# in about ten seconds under 600 MB of memory.
+# The largest note read: a day's transcript is a few megabytes; bench/performance.py
+# measures the time and memory a 50 MB one takes.
 MAX_NOTE = 64 * MIB
 
 # Extensions of the files read as notes (the readers' registry; a test checks they agree).

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import Enum
+from typing import Literal
 
 # The synthesis of a one-day event (eight times of the programme) is read in an evening:
 # about 40 pages of session chapters, front matter and annexes apart.
@@ -159,13 +160,14 @@ class Span:
 
 
 Cell = tuple[Span, ...]
+BlockKind = Literal["heading", "paragraph", "item", "quote", "table", "image"]
 
 
 @dataclass(frozen=True, slots=True)
 class Block:
     """A block of a note: heading, paragraph, list item, quotation, table or image."""
 
-    kind: str  # "heading", "paragraph", "item", "quote", "table", "image"
+    kind: BlockKind
     spans: tuple[Span, ...]  # the text; an image's description; a table's caption
     level: int = 0  # heading level (1 = top of the note) or list depth (0 = top)
     ordered: bool = False  # numbered list item
@@ -398,12 +400,15 @@ class Theme:
     sigle: str = ""  # the acronym the theme is known by ("ODD"), for the glossary
 
 
+TagKind = Literal["mot-clé", "thème", "personne", "organisation", "lieu", "sigle"]
+
+
 @dataclass(frozen=True, slots=True)
 class Tag:
     """A published tag: keyphrase, theme, person, organisation, place or acronym."""
 
     label: str  # as published
-    kind: str  # "mot-clé", "thème", "personne", "organisation", "lieu", "sigle"
+    kind: TagKind
     key: str  # what occurrences are grouped on (lemmas, theme id, folded name)
     count: int
     sessions: tuple[str, ...] = ()  # session ids, in programme order

@@ -38,6 +38,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from .errors import ConvertError
 from .safeio import TEMPORARY_FOLDER
 
 SPLIT_CHARS = 2_500_000  # Typst source characters above which the PDF is composed in parts
@@ -47,8 +48,9 @@ END = "// @@fin-corps\n"
 LINK = "proceedings:"  # the template's prefix for links completed when the parts are joined
 
 
-class PartsError(Exception):
-    """The parts could not be composed or joined (the caller composes the whole)."""
+class PartsError(ConvertError):
+    """The parts could not be composed or joined (the caller composes the whole, and says
+    so)."""
 
 
 class CompileError(PartsError):

@@ -17,7 +17,6 @@ with the key path, as any other error.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import itertools
 import os
 import re
@@ -105,9 +104,7 @@ class _Checker:
                 self.error(node, _join(key, name), "clé obligatoire absente")
         for name, child in items.items():
             if name not in fields:
-                hint = difflib.get_close_matches(name, list(fields), n=1) if len(name) < 40 else []
-                suggestion = f" (vouliez-vous dire « {hint[0]} » ?)" if hint else ""
-                self.warning(child, _join(key, excerpt(name)), f"clé inconnue, ignorée{suggestion}")
+                self.warning(child, _join(key, excerpt(name)), yamlfr.unknown_key(name, fields))
         return items
 
     def sequence(
@@ -124,12 +121,7 @@ class _Checker:
             self.error(node, key, f"attendu une liste, reçu {_describe(node)}")
             return ()
         if len(node.value) > limit:
-            self.error(
-                node,
-                key,
-                f"liste trop longue ({safeio.count_text(len(node.value))} éléments ; au plus "
-                f"{safeio.count_text(limit)})",
-            )
+            self.error(node, key, yamlfr.too_long(len(node.value), limit))
         out = []
         for i, child in enumerate(node.value[:limit], start=1):
             value = item(child, f"{key}[{i}]")

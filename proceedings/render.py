@@ -20,7 +20,7 @@ from typing import Any
 import jinja2
 from babel.dates import format_date
 
-from . import budget
+from . import budget, palette
 from .budget import Plan
 from .errors import ProceedingsError
 from .model import (
@@ -667,7 +667,7 @@ def render_report(report: Any, templates: Path) -> str:
         lstrip_blocks=True,
     )
     env.filters["french"] = french
-    return _render(env, REPORT_TEMPLATE, {"report": report}, templates)
+    return _render(env, REPORT_TEMPLATE, {"report": report, "couleurs": palette.BILAN}, templates)
 
 
 def highlights(selection: Any, session_id: str, group_id: str, review: bool = True) -> Md:

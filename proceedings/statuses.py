@@ -76,10 +76,10 @@ def _entries(data: dict[str, Any], text: str, shown: str, diag: Diagnostics) -> 
         if not isinstance(value, dict):
             diag.error(f"« {key} » : attendu un statut ({_STATUSES})", shown, line)
             continue
-        for unknown in sorted(set(value) - set(_KEYS)):
+        for unknown in sorted(set(value) - set(_KEYS), key=str):
             diag.warning(
-                f"« {key} » : clé « {yamlfr.excerpt(str(unknown))} » inconnue, ignorée "
-                f"(clés : {', '.join(_KEYS)})",
+                f"« {key} », {yamlfr.excerpt(str(unknown))} : "
+                f"{yamlfr.unknown_key(str(unknown), _KEYS)}",
                 shown,
                 line,
             )

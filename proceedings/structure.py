@@ -276,7 +276,7 @@ def structure(note: Note, directory: Directory, diag: Diagnostics) -> NoteConten
             b.close()  # who was there is not who spoke
             b.items.append(block)
             continue
-        if chat and block.kind != "heading" and CHAT_NOTICE.fullmatch(block.text.strip()):
+        if chat and CHAT_NOTICE.fullmatch(block.text.strip()):
             continue  # « Has joined the channel. »: the chat's software, not a person
         speaker, block = _label(block, directory, asked)
         if speaker is None and block.kind == "paragraph":

@@ -46,6 +46,7 @@ from .model import (
     Phrase,
     Synthesis,
     Tag,
+    TagKind,
     Tags,
     Theme,
     ThemeHit,
@@ -951,7 +952,9 @@ class _Overrides:
     def kept(self, p: Phrase) -> bool:
         return norm(p.key) in self.keep or norm(p.surface) in self.keep
 
-    def tag(self, p: Phrase, kind: str, sessions: tuple[str, ...], notes: tuple[str, ...]) -> Tag:
+    def tag(
+        self, p: Phrase, kind: TagKind, sessions: tuple[str, ...], notes: tuple[str, ...]
+    ) -> Tag:
         label = self.names.get(norm(p.key)) or self.names.get(norm(p.surface)) or p.surface
         if label != p.surface:
             self.used[("renommer", norm(p.key))] += 1
@@ -1037,9 +1040,9 @@ def _entity_tags(
     reader would look up (see ``_indexed``)."""
     directory = Directory(synthesis.event)
     organisations = _organisations(synthesis)
-    groups: dict[tuple[str, str], dict[str, Any]] = {}
+    groups: dict[tuple[TagKind, str], dict[str, Any]] = {}
 
-    def add(label: str, kind: str, count: int, path: str) -> None:
+    def add(label: str, kind: TagKind, count: int, path: str) -> None:
         entry = groups.setdefault((kind, fold(label)), {"label": label, "count": 0, "notes": []})
         entry["count"] += count
         if path not in entry["notes"]:
@@ -1153,7 +1156,7 @@ def _indexed(
     return any(c.isupper() for c in label)
 
 
-def _join_parts(groups: dict[tuple[str, str], dict[str, Any]]) -> None:
+def _join_parts(groups: dict[tuple[TagKind, str], dict[str, Any]]) -> None:
     """« Pen » and « Marine » apart are « Marine Le Pen » when the notes name her in full
     (and no one else has that part of a name)."""
     people = [k for k in groups if k[0] == "personne" and len(k[1].split()) > 1]

@@ -14,14 +14,6 @@ from .errors import Diagnostic, Severity, SourceError
 from .limits import EVENT_FILES, MAX_DEPTH, MAX_FILES, MAX_NOTE, NOTE_SUFFIXES
 from .safeio import read_input
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-FORMATS = ("docx", "pdf", "html", "fiches")
-# PDF/UA-1: tagged for screen readers, by default. PDF/A-2b (archiving) on request;
-# typst accepts both together.
-PDF_UA = ("ua-1",)
-PDF_ARCHIVE = ("a-2b", "ua-1")
-
-
 FINGERPRINT = ".cache/empreinte.json"
 
 

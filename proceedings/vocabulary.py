@@ -191,8 +191,7 @@ def _list(value: Any, src: _Source, key: str, diag: Diagnostics) -> list[Any]:
         return []
     if len(value) > MAX_ENTRIES:
         diag.error(
-            f"{key} : {safeio.count_text(len(value))} éléments, au plus "
-            f"{safeio.count_text(MAX_ENTRIES)} ; les suivants sont ignorés",
+            f"{key} : {yamlfr.too_long(len(value), MAX_ENTRIES)}, les suivants sont ignorés",
             src.path,
             src.line(key.split(".")[-1]),
         )
@@ -207,8 +206,7 @@ def _unknown(
         if key not in known:
             prefix = f"{where}." if where else ""
             diag.warning(
-                f"{prefix}{yamlfr.excerpt(key)} : clé inconnue, ignorée "
-                f"(clés possibles : {', '.join(known)})",
+                f"{prefix}{yamlfr.excerpt(key)} : {yamlfr.unknown_key(str(key), known)}",
                 src.path,
                 src.line(str(key)),
             )

@@ -47,19 +47,21 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
+from proceedings import palette
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUTPUT = ROOT / "templates" / "reference.docx"
 
 # --------------------------------------------------------------------------
-# Palette du réseau (identique aux modèles Typst et HTML).
-TEAL = "0B5C6B"  # couleur du réseau
-TEAL_LIGHT = "E6F0F2"
-ACCENT = "D9822B"  # accent chaud
-ACCENT_DARK = "8A4A10"  # accent assombri : contraste suffisant pour du texte
-ACCENT_LIGHT = "FBEBDC"
-INK = "1F2A2E"
-MUTED = "5B6B70"
-RULE = "B8C6CA"
+# Palette du réseau : celle des modèles Typst et HTML (proceedings/palette.py), sans « # ».
+TEAL = palette.RESEAU[1:]  # couleur du réseau
+TEAL_LIGHT = palette.RESEAU_CLAIR[1:]
+ACCENT = palette.ACCENT[1:]  # accent chaud
+ACCENT_DARK = palette.ACCENT_FONCE[1:]  # accent assombri : contraste suffisant pour du texte
+ACCENT_LIGHT = palette.ACCENT_CLAIR[1:]
+INK = palette.ENCRE[1:]
+MUTED = palette.DISCRET[1:]
+RULE = palette.FILET[1:]
 
 # Polices. Choix de polices présentes d'origine sur Windows ET macOS (sans
 # dépendre d'une installation de Microsoft Office, contrairement à

@@ -6,8 +6,6 @@ from __future__ import annotations
 import io
 import random
 import shutil
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -17,10 +15,11 @@ from hypothesis import strategies as st
 
 from proceedings.build import build, check, collect
 from proceedings.errors import Diagnostics, SourceError
+from proceedings.model import Turn
 from proceedings.readers import READERS
 from proceedings.tagging import Text, split_text
 
-from .conftest import ROOT, write_tiny_event
+from .conftest import write_tiny_event
 
 CORPUS = Path(__file__).parent / "corpus"
 
@@ -97,41 +96,32 @@ def test_a_huge_single_line_is_read_and_cut_for_the_model(tmp_path: Path) -> Non
     assert [at for at, _ in pieces] == sorted(at for at, _ in pieces)
 
 
-def test_a_50_mb_transcript_with_bounded_memory(tmp_path: Path) -> None:
+def test_a_long_transcript_is_read_whole(tmp_path: Path) -> None:
+    """An 8 MB recording (a long day's is a few megabytes) is read whole, every cue a turn
+    of its speaker. Its memory is measured on a 50 MB one by bench/performance.py (make
+    bench-performance), not here: a bound on memory depends on the machine."""
     event = write_tiny_event(tmp_path / "ev")
     cue = "Intervenant·e : la co-construction demande du temps et de la confiance."
     with (event / "ouverture" / "enregistrement.vtt").open("w", encoding="utf-8") as f:
         f.write("WEBVTT\n\n")
         second, size = 0, 0
-        while size < 50 * 1024 * 1024:
-            text = (
-                f"{second // 3600:02d}:{second // 60 % 60:02d}:{second % 60:02d}.000 --> "
-                f"{second // 3600:02d}:{second // 60 % 60:02d}:{second % 60:02d}.900\n"
-                f"<v SPEAKER_0{second % 3}>{cue}</v>\n\n"
-            )
+        while size < 8 * 1024 * 1024:
+            at = f"{second // 3600:02d}:{second // 60 % 60:02d}:{second % 60:02d}"
+            text = f"{at}.000 --> {at}.900\n<v SPEAKER_0{second % 3}>{cue}</v>\n\n"
             f.write(text)
             size += len(text.encode())
             second += 1
-    script = (
-        "import resource, sys\n"
-        "from pathlib import Path\n"
-        "from proceedings.build import collect\n"
-        "from proceedings.errors import Diagnostics\n"
-        f"c = collect(Path({str(event)!r}), Diagnostics())\n"
-        "words = sum(n.note.words for n in c.synthesis.notes)\n"
-        "print(words, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=900,
-    )
-    words, peak_mb = (int(x) for x in done.stdout.split())
-    assert words > 4_000_000
-    assert peak_mb < 1500, f"mémoire de pointe {peak_mb} Mo pour un fichier de 50 Mo"
+    diag = Diagnostics()
+    (content,) = [c for c in collect(event, diag).synthesis.notes if c.note.path.endswith(".vtt")]
+    assert content.note.words == 11 * second
+    assert content.note.cues == second
+    # the diarisation's three voices, as published
+    assert {t.speaker.name for t in content.items if isinstance(t, Turn)} == {
+        "Intervenant·e 1",
+        "Intervenant·e 2",
+        "Intervenant·e 3",
+    }
+    assert not [d for d in diag if d.path and d.path.endswith(".vtt")]
 
 
 def test_thousands_of_tiny_files(tmp_path: Path) -> None:

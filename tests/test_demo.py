@@ -87,3 +87,20 @@ def test_demo_builds_with_every_session_in_order(tmp_path: Path) -> None:
     reader = PdfReader(str(tmp_path / "synthese.pdf"))
     assert len(reader.pages) > 20
     assert "Document d’exemple" in (reader.pages[0].extract_text() or "")
+
+
+def test_the_demo_binaries_are_what_their_sources_make() -> None:
+    """The demo's Word and LibreOffice notes are made from scripts/demo/ (make
+    demo-binaires): a source edited without regenerating them, or the reverse, fails."""
+    import subprocess
+    import sys
+
+    root = DEMO.parent
+    done = subprocess.run(
+        [sys.executable, str(root / "scripts" / "make_demo_binaries.py"), "--verifier"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout == "2 binaires conformes à leurs sources\n"

@@ -89,7 +89,7 @@ def test_the_same_recording_in_two_files_is_published_once() -> None:
         d,
     )
     diag = Diagnostics()
-    kept = deposit.screen([by_word, by_sentence, other], diag)
+    kept = deposit.screen([by_word, by_sentence, other], diag).kept
     assert [n.path for n in kept] == ["a/salle.vtt", "a/autre.vtt"]
     assert [(m.path, m.message) for m in diag] == [
         (

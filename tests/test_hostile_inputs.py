@@ -27,6 +27,7 @@ from proceedings import limits, uptodate
 from proceedings.cli import main
 from proceedings.errors import Diagnostics
 from proceedings.readers import READERS, discover, read_or_report, subtitles
+from proceedings.settings import PDF_UA
 
 from .conftest import ROOT, TEMPLATES, write_tiny_event
 
@@ -176,7 +177,7 @@ def test_the_up_to_date_check_sees_what_changes_the_documents(
     event = write_tiny_event(tmp_path / "ev")
 
     def digest() -> str:
-        return uptodate.fingerprint(event, TEMPLATES, ("pdf",), uptodate.PDF_UA)
+        return uptodate.fingerprint(event, TEMPLATES, ("pdf",), PDF_UA)
 
     first = digest()
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # the date inside the documents

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from proceedings import export, pdfparts
 from proceedings.build import build
-from proceedings.errors import Diagnostics
+from proceedings.errors import Diagnostics, ProceedingsError
 from proceedings.programme import load_programme
 
 from .conftest import TEMPLATES, write_tiny_event
@@ -208,7 +208,13 @@ def test_a_part_that_fails_falls_back_to_the_whole(
         whole(job)
 
     monkeypatch.setattr(pdfparts, "run", broken)
-    export.to_pdf(work / "synthese.md", work / "secours.pdf", TEMPLATES, event)
+    warnings = export.to_pdf(work / "synthese.md", work / "secours.pdf", TEMPLATES, event)
+    # never silent: the memory bound of the parts is lost, and the build says so
+    assert [str(w) for w in warnings] == [
+        "secours.pdf: avertissement : composition du PDF par parties impossible (panne "
+        "simulée) : composé d’un seul tenant, sans la borne de mémoire des parties"
+    ]
+    assert isinstance(pdfparts.PartsError("x"), ProceedingsError)
     text = " ".join(p.extract_text() for p in PdfReader(work / "secours.pdf").pages)
     assert re.search(r"page 1 / \d+", text)  # composed whole
     assert not list(work.glob(".synthese-*.typ")) and not list(work.glob(".parties-*"))

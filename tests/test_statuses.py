@@ -56,8 +56,8 @@ def test_mistakes_in_the_status_file_are_told_with_their_line(tmp_path: Path) ->
     shown = (tmp_path / "statuts.yaml").as_posix()
     assert [(d.message, d.path, d.line) for d in diag] == [
         (
-            "« cloture/notes.txt » : clé « relu_par » inconnue, ignorée (clés : statut, "
-            "rapporteur, publication)",
+            "« cloture/notes.txt », relu_par : clé inconnue, ignorée (clés possibles : "
+            "statut, rapporteur, publication)",
             shown,
             2,
         ),

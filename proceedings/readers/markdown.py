@@ -22,7 +22,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from ..errors import Diagnostics, SourceError
-from ..model import Block, Note, Span
+from ..model import Block, BlockKind, Note, Span
 from ..typography import web_address
 from .decode import decode, encoding_conversion
 from .frontmatter import ignored_keys, read_header, titled
@@ -374,7 +374,7 @@ def _blocks(tokens: list[Token], offset: int, top: int = 0, nested: bool = False
             case "fence" | "code_block":
                 content = token.content.strip("\n")
                 if content.strip():
-                    kind = "quote" if quote_depth else "paragraph"
+                    kind: BlockKind = "quote" if quote_depth else "paragraph"
                     blocks.append(Block(kind, (Span(content),), line=line))
             case "html_block":
                 text = _html_text(token.content)

@@ -32,7 +32,7 @@ from .. import safeio
 from ..errors import Diagnostics, SourceError
 from ..images import Refused, check_file
 from ..limits import PANDOC_HEAP_MB, PANDOC_OUT_OF_HEAP
-from ..model import Block, Media, Span
+from ..model import Block, BlockKind, Media, Span
 from ..safeio import count_text
 from ..typography import web_address
 
@@ -192,7 +192,7 @@ class _Walker:
                     yield block
 
     def paragraph(
-        self, inlines: list[Json], kind: str, depth: int, strong: bool = False
+        self, inlines: list[Json], kind: BlockKind, depth: int, strong: bool = False
     ) -> Iterator[Block]:
         lines: list[list[Span]] = [[]]
         images: list[Block] = []
