@@ -121,7 +121,7 @@ def _encoder(kind: Any) -> Callable[[Any], Any]:
 
 def _make_encoder(kind: Any) -> Callable[[Any], Any]:
     origin = typing.get_origin(kind)
-    if kind in (str, int, float, bool, type(None)):
+    if kind in (str, int, float, bool, type(None)) or origin is typing.Literal:
         return _same
     if origin in (types.UnionType, typing.Union):
         options = [k for k in typing.get_args(kind) if k is not type(None)]
@@ -193,6 +193,9 @@ def _make_decoder(kind: Any) -> Callable[[Any], Any]:
         return _number
     if kind is type(None):
         return _none
+    if origin is typing.Literal:  # one of a few words (a block's kind)
+        allowed = frozenset(typing.get_args(kind))
+        return lambda data: _one_of(allowed, data)
     if origin in (types.UnionType, typing.Union):
         options = [_decoder(k) for k in typing.get_args(kind)]
         return lambda data: _first(options, data)
@@ -225,6 +228,12 @@ def _make_decoder(kind: Any) -> Callable[[Any], Any]:
     if isinstance(kind, type) and dataclasses.is_dataclass(kind):
         return _dataclass_decoder(kind)
     raise TypeError(f"type non prévu dans un cache : {kind!r}")
+
+
+def _one_of(allowed: frozenset[Any], data: Any) -> Any:
+    if type(data) is not str or data not in allowed:
+        raise Invalid("valeur hors de la liste")
+    return data
 
 
 def _dataclass_decoder(kind: type) -> Callable[[Any], Any]:
