@@ -42,8 +42,8 @@ fiches: $(INSTALLED) ## Construit seulement les fiches de session (output/fiches
 check: $(INSTALLED) ## Bilan du dépôt des notes (affiché, et écrit dans output/bilan-depot.html)
 	$(PY) -m proceedings check "$(EVENT)"
 
-test: $(INSTALLED) ## Lance les tests
-	$(PY) -m pytest -q
+test: $(INSTALLED) ## Lance les tests (un processus par cœur, les fichiers de test répartis entre eux)
+	$(PY) -m pytest -q -n auto --dist loadfile
 
 lint: $(INSTALLED) ## Vérifie le style (ruff) et les types (mypy)
 	$(VENV)/bin/ruff check proceedings tests scripts bench
