@@ -278,6 +278,8 @@ def structure(note: Note, directory: Directory, diag: Diagnostics) -> NoteConten
             continue
         if chat and CHAT_NOTICE.fullmatch(block.text.strip()):
             continue  # « Has joined the channel. »: the chat's software, not a person
+        if chat and CHAT_EMOJI.search(block.text):
+            block = _without_shortcodes(block)
         speaker, block = _label(block, directory, asked)
         if speaker is None and block.kind == "paragraph":
             first, _, rest = block.text.strip().partition("\n")
@@ -476,6 +478,15 @@ _CHAT_HEADER = re.compile(
     )\s*:\s*""",
     re.VERBOSE,
 )
+
+
+# An emoji as a chat's export writes it (« :slightly_smiling_face: », « :+1: »): not words
+CHAT_EMOJI = re.compile(r" ?(?<![\w:]):(?=[a-z0-9_+-]*[a-z+])[a-z0-9_+-]{1,40}:(?![\w:])")
+
+
+def _without_shortcodes(block: Block) -> Block:
+    spans = tuple(replace(s, text=CHAT_EMOJI.sub("", s.text)) for s in block.spans)
+    return replace(block, spans=tuple(s for s in spans if s.text or s.footnote))
 
 
 def _chat_header(line: str) -> str | None:

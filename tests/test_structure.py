@@ -432,7 +432,8 @@ def test_labels_of_real_minutes(text: str, label: str | None) -> None:
 
 def test_a_chat_export_is_turns_without_the_softwares_notices(tmp_path: Path) -> None:
     """A Rocket.Chat export as the real corpus has it (2-transcriptions-verbatim/index.html):
-    a paragraph per message under « pseudo (date) : », and « Has joined the channel. »."""
+    a paragraph per message under « pseudo (date) : », « Has joined the channel. », and
+    emojis written as « :slightly_smiling_face: »."""
     html = (
         '<meta charset="utf-8">'
         "<p><strong>alexis</strong> (Tue, 15 Mar 2016 09:48:57 GMT):<br/>"
@@ -440,7 +441,7 @@ def test_a_chat_export_is_turns_without_the_softwares_notices(tmp_path: Path) ->
         "<p><strong>anne_h</strong> (Tue, 15 Mar 2016 09:50:02 GMT):<br/>"
         "Bonjour, je cherche une définition de la mobilité inclusive.</p>"
         "<p><strong>alexis</strong> (Tue, 15 Mar 2016 09:52:11 GMT):<br/>"
-        "La capacité de chacun à se déplacer pour vivre sa vie.</p>"
+        "La capacité de chacun à se déplacer pour vivre sa vie. :slightly_smiling_face:</p>"
         "<p><strong>karim</strong> (Wed, 16 Mar 2016 10:00:00 GMT):<br/>"
         "Has left the channel.</p>"
     )
