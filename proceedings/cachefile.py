@@ -243,7 +243,9 @@ def _dataclass_decoder(kind: type) -> Callable[[Any], Any]:
 
     def decode_one(data: Any) -> Any:
         if not decoders:  # filled on first use: a dataclass may contain itself
-            decoders.extend((n, _decoder(hints[n])) for n in names)
+            # published whole, in one step: notes are read by several threads, and one of
+            # them must never see the decoders of only the first fields
+            decoders[:] = [(n, _decoder(hints[n])) for n in names]
         items = _dict(data)
         if len(items) != len(names):
             raise Invalid("champs")
