@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import functools
-import multiprocessing
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import budget, deposit, export, glyphs, uptodate
+from . import budget, deposit, export, glyphs, schedule, uptodate
 from .docx_finish import DocxFinish
 from .errors import Diagnostic, Diagnostics
 from .export import Converted
@@ -44,7 +42,6 @@ from .structure import assign
 from .tagging import Analyser, Cache, load_nlp, rules, tag
 from .typography import french, ordinal
 from .vocabulary import load_vocabulary
-from .workers import stopped_on_interrupt
 
 MASTER = "synthese.md"
 ACTES = "actes.md"
@@ -127,13 +124,8 @@ def collect(
         local = Diagnostics()
         return read_or_report(f, local, store), local
 
-    # readers mostly wait for pandoc (a process of its own): twice as many as processors;
-    # when interrupted, the files not yet started are not read
-    pool = ThreadPoolExecutor(max_workers=max(1, 2 * jobs))
-    try:
-        results = list(pool.map(read_one, found))
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+    # readers mostly wait for pandoc (a process of its own): twice as many as processors
+    results = schedule.in_threads(read_one, found, 2 * jobs)
     read = []
     for note, local in results:
         diag.extend(local)
@@ -268,7 +260,7 @@ def build(
         actes = out / ACTES
         export.write_text(actes, render_actes(synthesis, tags, templates))
     outputs = [master, actes]
-    conversions: list[tuple[str, Callable[[], Converted]]] = []
+    conversions: list[schedule.Task[Converted]] = []
     for source, stem, label in ((master, "synthese", ""), (actes, "actes", ACTES_TITLE)):
         conversions += _conversions(
             source,
@@ -283,9 +275,9 @@ def build(
         )
     if "fiches" in formats:
         conversions.append(
-            (
+            schedule.Task(
                 "fiches",
-                _after(
+                schedule.after(
                     images,
                     lambda: _fiches(synthesis, tags, selection, templates, out, pdf_standards),
                 ),
@@ -294,7 +286,8 @@ def build(
     # The conversions are independent: with --jobs they run side by side (pandoc and typst
     # do their work outside Python's lock).
     with clock("conversions"), progress.bar(len(conversions), "Conversions") as bar:
-        for converted in _convert(conversions, jobs, clock):
+        for name, converted, seconds in schedule.side_by_side(conversions, jobs):
+            clock.times[f"conversion {name}"] = seconds
             outputs += converted.paths
             diag.extend(converted.warnings)
             bar.update()
@@ -349,17 +342,17 @@ def _conversions(
     images: Callable[[], None] | None,
     spec: DocxFinish,
     suffix: str,
-) -> list[tuple[str, Callable[[], Converted]]]:
+) -> list[schedule.Task[Converted]]:
     """The conversions of one master document (the synthesis, the proceedings) to
     ``stem``.docx, .pdf and .html, as ``formats`` asks; the DOCX and HTML ones wait for the
     figure files (the PDF's waits itself, after writing its Typst source)."""
-    out: list[tuple[str, Callable[[], Converted]]] = []
+    out: list[schedule.Task[Converted]] = []
     if "docx" in formats:
         target = stem.with_suffix(".docx")
         out.append(
-            (
+            schedule.Task(
                 "docx" + suffix,
-                _after(
+                schedule.after(
                     images,
                     lambda: _one(export.to_docx, master, target, templates, event, spec),
                 ),
@@ -368,7 +361,7 @@ def _conversions(
     if "pdf" in formats:
         pdf = stem.with_suffix(".pdf")
         out.append(
-            (
+            schedule.Task(
                 "pdf" + suffix,
                 lambda: _one(
                     export.to_pdf,
@@ -384,65 +377,14 @@ def _conversions(
     if "html" in formats:
         html = stem.with_suffix(".html")
         out.append(
-            (
+            schedule.Task(
                 "html" + suffix,
-                _after(images, lambda: _one(export.to_html, master, html, templates, event)),
+                schedule.after(
+                    images, lambda: _one(export.to_html, master, html, templates, event)
+                ),
             )
         )
     return out
-
-
-_PENDING: list[Callable[[], Converted]] = []  # conversions handed to forked processes
-
-
-def _convert(
-    conversions: list[tuple[str, Callable[[], Converted]]], jobs: int, clock: _Clock
-) -> Iterator[Converted]:
-    """Run the conversions, side by side in forked processes when ``jobs`` > 1 (python-docx
-    and typst hold Python's lock: threads would take turns), else one after the other.
-    With ``jobs`` > 1 each conversion has its own process, even beyond ``jobs``: they are
-    of unequal length and each uses one processor, so three on two processors end sooner
-    than two then one (5.5 s against 6.3 s at 100,000 words). The documents are the same
-    either way."""
-    forks = "fork" in multiprocessing.get_all_start_methods()
-    if jobs < 2 or len(conversions) < 2 or not forks:
-        for name, work in conversions:
-            yield clock.timed(name, work)
-        return
-    _PENDING[:] = [work for _, work in conversions]
-    try:
-        context = multiprocessing.get_context("fork")
-        with (
-            ProcessPoolExecutor(len(conversions), mp_context=context) as pool,
-            stopped_on_interrupt(pool),
-        ):
-            futures = [pool.submit(_run_pending, i) for i in range(len(conversions))]
-            for (name, _), future in zip(conversions, futures, strict=True):
-                converted, seconds = future.result()
-                clock.times[f"conversion {name}"] = seconds
-                yield converted
-    finally:
-        _PENDING.clear()
-
-
-def _run_pending(index: int) -> tuple[Converted, float]:
-    start = time.perf_counter()
-    converted = _PENDING[index]()
-    return converted, time.perf_counter() - start
-
-
-def _after(
-    ready: Callable[[], None] | None, work: Callable[[], Converted]
-) -> Callable[[], Converted]:
-    """``work``, once ``ready`` has returned (the figure files are written)."""
-    if ready is None:
-        return work
-
-    def waiting() -> Converted:
-        ready()
-        return work()
-
-    return waiting
 
 
 def _one(
@@ -465,10 +407,6 @@ class _Clock:
             yield
         finally:
             self.times[stage] = self.times.get(stage, 0.0) + time.perf_counter() - start
-
-    def timed(self, stage: str, work: Callable[[], Converted]) -> Converted:
-        with self(f"conversion {stage}"):
-            return work()
 
 
 def _fiches(

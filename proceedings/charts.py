@@ -9,9 +9,7 @@ searched, copied and read aloud. The same inputs give byte-identical files.
 
 from __future__ import annotations
 
-import ctypes
 import io
-import multiprocessing
 import textwrap
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -27,10 +25,9 @@ from matplotlib.colors import LinearSegmentedColormap, Normalize
 from matplotlib.figure import Figure as MplFigure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 
-from . import palette
-from .errors import ConvertError
+from . import palette, schedule
 from .model import Synthesis, Tags, Turn
-from .safeio import atomic_write, system_message
+from .safeio import atomic_write
 
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
@@ -93,52 +90,20 @@ def draw(
     return tuple(figure for figure, _ in made)
 
 
-class Drawing:
-    """Figure files being written by a forked process: the figures are known at once (the
-    master can be written and the conversions started), the files once :meth:`wait`
-    returns. The conversion processes, forked later, wait on the same event."""
-
-    def __init__(self, made: list[tuple[Figure, MplFigure]], out: Path) -> None:
-        context = multiprocessing.get_context("fork")
-        self._ready = context.Event()
-        self._written = context.Value("b", 0)
-        self._error = context.Array(ctypes.c_char, 1000)  # why they could not be written
-        self._process = context.Process(target=self._save, args=(made, out), daemon=True)
-        self._process.start()
-
-    def _save(self, made: list[tuple[Figure, MplFigure]], out: Path) -> None:
-        try:
-            _save_all(made, out)
-            self._written.value = 1
-        except Exception as exc:  # told by wait(), in the build's process
-            reason = system_message(exc) if isinstance(exc, OSError) else str(exc)
-            self._error.value = reason.encode("utf-8")[:999]
-        finally:
-            self._ready.set()
-
-    def wait(self) -> None:
-        """Returns when the files are written; raises if they could not be."""
-        self._ready.wait()
-        if not self._written.value:
-            reason = self._error.value.decode("utf-8", "replace")
-            raise ConvertError(f"les graphiques n’ont pas pu être écrits : {reason}")
-
-    def join(self) -> None:
-        """Waits for the process to end (after :meth:`wait`)."""
-        self.wait()
-        self._process.join()
-
-
 def draw_apart(
     synthesis: Synthesis, tags: Tags, out: Path, session_names: dict[str, str]
-) -> tuple[tuple[Figure, ...], Drawing | None]:
+) -> tuple[tuple[Figure, ...], schedule.Background | None]:
     """As :func:`draw`, the files written by a forked process where there is one (saving
-    is most of the work: half a second that then overlaps the master and the conversions);
-    elsewhere, written here and None."""
-    if "fork" not in multiprocessing.get_all_start_methods():
+    is most of the work: half a second that then overlaps the master and the conversions):
+    the figures are known at once (the master can be written and the conversions started),
+    the files once the returned work is waited for; elsewhere, written here and None."""
+    if not schedule.can_fork():
         return draw(synthesis, tags, out, session_names), None
     made = _charts(synthesis, tags, session_names)
-    return tuple(figure for figure, _ in made), Drawing(made, out)
+    saving = schedule.Background(
+        lambda: _save_all(made, out), "les graphiques n’ont pas pu être écrits"
+    )
+    return tuple(figure for figure, _ in made), saving
 
 
 def _charts(

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import multiprocessing
 import os
 import re
 import signal
@@ -24,7 +23,7 @@ from typing import Any
 
 # Only light modules here: an unchanged rebuild must answer before pandoc, typst, spaCy,
 # matplotlib or python-docx are even imported; the stages are imported when needed.
-from . import faults, uptodate
+from . import faults, schedule, uptodate
 from .errors import Diagnostics, ProceedingsError, ProgrammeError, SourceError
 from .limits import MAX_WAIT, available_memory, jobs_bound
 from .lock import output_lock
@@ -299,10 +298,7 @@ def _interrupted() -> int:
     """Stop every process the build started, then say so: code 130."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C does not cut this short
     try:
-        for child in multiprocessing.active_children():
-            child.kill()
-        for child in multiprocessing.active_children():
-            child.join()
+        schedule.stop_all()
     finally:
         signal.signal(signal.SIGINT, signal.default_int_handler)
     print("interrompu : les documents précédents restent entiers.", file=sys.stderr)

@@ -26,7 +26,6 @@ import bisect
 import hashlib
 import json
 import math
-import multiprocessing
 import os
 import re
 from collections import Counter, defaultdict
@@ -36,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import cachefile, regexcache
+from . import cachefile, regexcache, schedule
 from .model import (
     Acronym,
     Analysis,
@@ -55,7 +54,6 @@ from .model import (
 from .progress import Progress
 from .speakers import Directory, fold, is_name
 from .vocabulary import Vocabulary, norm
-from .workers import stopped_on_interrupt
 
 MODEL = "fr_core_news_sm"
 ANALYSIS_VERSION = "5"  # change it when the analysis changes: cached analyses are redone
@@ -631,7 +629,7 @@ class Analyser:
         with progress.bar(len(pieces), "Analyse") as bar:
             if self._pool is not None:  # started early, the model loaded in each process
                 batches = _batches(pieces, max(self.jobs * 4, size // TASK_CHARS))
-                with stopped_on_interrupt(self._pool):
+                with schedule.stopped_on_interrupt(self._pool):
                     for done in self._pool.map(_worker_run, batches):
                         yield from done
                         bar.update(len(done))
@@ -641,16 +639,11 @@ class Analyser:
                 # fork: the processes start with the model already loaded here (copied on
                 # write); elsewhere (spawn) each process loads it once.
                 _WORKER.update(nlp=self.nlp(), themes=self.themes(), vague=vague)
-                forks = "fork" in multiprocessing.get_all_start_methods()
-                context = multiprocessing.get_context("fork" if forks else "spawn")
-                start: dict[str, Any] = (
-                    {}
-                    if forks
-                    else {"initializer": _worker_start, "initargs": (self.vocabulary.themes, vague)}
-                )
                 with (
-                    ProcessPoolExecutor(self.jobs, mp_context=context, **start) as pool,
-                    stopped_on_interrupt(pool),
+                    schedule.process_pool(
+                        self.jobs, _worker_start, (self.vocabulary.themes, vague)
+                    ) as pool,
+                    schedule.stopped_on_interrupt(pool),
                 ):
                     for done in pool.map(_worker_run, batches):
                         yield from done
@@ -669,13 +662,8 @@ class Analyser:
         if self.jobs < 2 or self._pool is not None:
             return
         vague = VAGUE | MEETING if self.meeting else VAGUE
-        forks = "fork" in multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if forks else "spawn")
-        self._pool = ProcessPoolExecutor(
-            self.jobs,
-            mp_context=context,
-            initializer=_worker_start,
-            initargs=(self.vocabulary.themes, vague),
+        self._pool = schedule.process_pool(
+            self.jobs, _worker_start, (self.vocabulary.themes, vague), set_up_forks=True
         )
         self._pool.submit(int)  # the processes start (and load the model) now
 
