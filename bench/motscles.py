@@ -28,14 +28,14 @@ sys.path.insert(0, str(ROOT))
 
 from protocol import load_scorer  # noqa: E402  (bench/protocol.py, beside this script)
 
-from proceedings.errors import Diagnostics  # noqa: E402
-from proceedings.tagging import (  # noqa: E402  (the project is importable from here)
+from proceedings.analysis import (  # noqa: E402  (the project is importable from here)
     Analyser,
-    keyphrases_of_texts,
     load_nlp,
     plain_text,
     prepare,
 )
+from proceedings.errors import Diagnostics  # noqa: E402
+from proceedings.tagging import keyphrases_of_texts  # noqa: E402
 from proceedings.vocabulary import Vocabulary, load_vocabulary  # noqa: E402
 
 DEFAULT_SET = ROOT.parent / "shared" / "bench" / "keyphrase-fr"
@@ -205,8 +205,9 @@ def main() -> int:
             f"Rapport étiquetage / `nlp.pipe` nu : {ratio:.2f} (cible ≥ {TARGET_RATIO} ; "
             f"{verdict_speed}).",
             "",
-            "La méthode est décrite en tête de `proceedings/tagging.py`. Rien n’y est réglé "
-            "document par document : les mêmes constantes valent pour tous les textes.",
+            "La méthode est décrite en tête de `proceedings/tagging.py` et de "
+            "`proceedings/analysis.py`. Rien n’y est réglé document par document : les mêmes "
+            "constantes valent pour tous les textes.",
             "",
         ]
     )

@@ -36,9 +36,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from proceedings.analysis import MODEL, note_text, prepare  # noqa: E402
 from proceedings.build import collect  # noqa: E402
 from proceedings.errors import Diagnostics  # noqa: E402
-from proceedings.tagging import MODEL, note_text, prepare  # noqa: E402
 
 DEMO = ROOT / "transcripts"
 PYTHON = sys.executable
@@ -226,7 +226,7 @@ print(json.dumps({"seconds": time.perf_counter() - start, "load": loaded, "token
 _BUILD_LOAD = """
 import json, time
 start = time.perf_counter()
-from proceedings.tagging import load_nlp
+from proceedings.analysis import load_nlp
 load_nlp()
 print(json.dumps({"seconds": time.perf_counter() - start}))
 """

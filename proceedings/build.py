@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from . import budget, deposit, export, glyphs, schedule, uptodate
+from .analysis import Analyser, Cache, load_nlp
 from .docx_finish import DocxFinish
 from .errors import Diagnostic, Diagnostics
 from .export import Converted
@@ -39,7 +40,7 @@ from .settings import PDF_UA, TEMPLATES
 from .statuses import apply_statuses
 from .store import NoteStore
 from .structure import assign
-from .tagging import Analyser, Cache, load_nlp, rules, tag
+from .tagging import rules, tag
 from .typography import french, ordinal
 from .vocabulary import load_vocabulary
 

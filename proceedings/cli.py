@@ -491,8 +491,9 @@ def _keyphrases(args: argparse.Namespace) -> int:
         print("--top : attendu un nombre entier positif", file=sys.stderr)
         return EXIT_USAGE
     from . import export
+    from .analysis import Analyser
     from .readers.decode import decode
-    from .tagging import Analyser, keyphrases_of_texts
+    from .tagging import keyphrases_of_texts
     from .vocabulary import Vocabulary
 
     texts, ids = [], []

@@ -208,7 +208,7 @@ def _named_in(notes: Sequence[Note], nlp: Callable[[], Any] | None) -> list[list
     texts = [_note_text(n) for n in notes]
     docs: Iterable[Any] = [None] * len(texts)
     if nlp is not None and any(t.strip() for t in texts):
-        from .tagging import pipe, prepare  # spaCy is only loaded when a session is anonymous
+        from .analysis import pipe, prepare  # spaCy is only loaded when a session is anonymous
 
         docs = pipe(nlp(), (prepare(t) for t in texts))
     found = []

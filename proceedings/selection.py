@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from .analysis import Analyser, Text
 from .condense import names_listed
 from .model import (
     Block,
@@ -30,7 +31,6 @@ from .model import (
     Tags,
     Turn,
 )
-from .tagging import Analyser, Text
 
 KEY_SENTENCES = 3
 QUOTES_PER_GROUP = 3

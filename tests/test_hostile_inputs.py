@@ -228,7 +228,7 @@ def test_long_words_cost_linear_time(kind: str, tmp_path: Path) -> None:
         "from pathlib import Path\n"
         "from proceedings.privacy import Anonymiser, Hidden\n"
         "from proceedings.speakers import split_label\n"
-        "from proceedings.tagging import load_nlp, prepare\n"
+        "from proceedings.analysis import load_nlp, prepare\n"
         "from proceedings.typography import text_md\n"
         f"text = Path({str(tmp_path / 'texte.txt')!r}).read_text(encoding='utf-8')\n"
         "text_md(text)\n"

@@ -32,13 +32,13 @@ import pytest
 from pypdf import PdfReader
 
 from proceedings import cachefile, privacy, regexcache
+from proceedings.analysis import CACHE_SCHEMA, load_nlp
 from proceedings.build import build
 from proceedings.cli import main
 from proceedings.errors import Diagnostics
 from proceedings.model import Block, Event, FrontMatter, Note, Span
 from proceedings.programme import load_programme
 from proceedings.store import SCHEMA as NOTE_SCHEMA
-from proceedings.tagging import CACHE_SCHEMA, load_nlp
 
 from .conftest import TINY_PROGRAMME, write_tiny_event
 

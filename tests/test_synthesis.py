@@ -74,8 +74,8 @@ def test_key_messages_written_or_chosen_and_marked(demo) -> None:  # type: ignor
 
 
 def result_selection(result: BuildResult):  # type: ignore[no-untyped-def]
+    from proceedings.analysis import Analyser
     from proceedings.selection import select
-    from proceedings.tagging import Analyser
     from proceedings.vocabulary import Vocabulary
 
     tags = result_tags(result)
@@ -83,7 +83,8 @@ def result_selection(result: BuildResult):  # type: ignore[no-untyped-def]
 
 
 def result_tags(result: BuildResult):  # type: ignore[no-untyped-def]
-    from proceedings.tagging import Analyser, tag
+    from proceedings.analysis import Analyser
+    from proceedings.tagging import tag
     from proceedings.vocabulary import Vocabulary
 
     return tag(result.synthesis, Analyser(Vocabulary(())))
