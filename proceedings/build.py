@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import budget, deposit, export, glyphs, schedule, uptodate
 from .analysis import Analyser, Cache, load_nlp
@@ -43,6 +43,9 @@ from .structure import assign
 from .tagging import rules, tag
 from .typography import french, ordinal
 from .vocabulary import load_vocabulary
+
+if TYPE_CHECKING:  # matplotlib is imported when the charts are drawn, not before
+    from .charts import Figure
 
 MASTER = "synthese.md"
 ACTES = "actes.md"
@@ -167,6 +170,37 @@ def check(
     return report
 
 
+@dataclass(frozen=True, slots=True)
+class Options:
+    """What a build is asked for: where from, where to, in which formats, how."""
+
+    event_dir: Path
+    out: Path
+    formats: tuple[str, ...]
+    templates: Path
+    pdf_standards: tuple[str, ...]
+    jobs: int
+
+
+@dataclass(frozen=True, slots=True)
+class Tagged:
+    """The event read, structured, tagged, and what the synthesis selects from it."""
+
+    collected: Collected
+    tags: Tags
+    selection: Selection
+
+
+@dataclass(frozen=True, slots=True)
+class Drafted:
+    """The two master documents, written, and what the synthesis's took of the budget."""
+
+    master: Path  # synthese.md
+    actes: Path  # actes.md
+    plan: budget.Plan
+    estimate: float  # the pages the chapters were expected to take
+
+
 def build(
     event_dir: Path,
     out: Path,
@@ -191,40 +225,63 @@ def build(
     fingerprint = fingerprint or uptodate.fingerprint(event_dir, templates, formats, pdf_standards)
     if not force and (previous := uptodate.unchanged(out, fingerprint)) is not None:
         return BuildResult(None, None, previous[0], clock.times, previous[1])
+    options = Options(event_dir, out, formats, templates, pdf_standards, jobs)
     progress = progress or Progress()
-    cache = Cache(out / CACHE)
+    tagged = _read_and_tag(options, analyser, progress, diag, clock)
+    figures, drawing = _draw(options, tagged, clock)
+    drafted = _draft(options, tagged, figures, diag, clock)
+    outputs = _convert_all(options, tagged, drafted, drawing, progress, diag, clock)
+    pages = None
+    if "pdf" in formats:
+        pages = _measure(options, tagged.collected.synthesis.event, drafted, diag)
+    with clock("exports"):
+        written, report = _exports(options, tagged, diag)
+        outputs += written
+    # the messages an unchanged rebuild gives again, as the output files may show them
+    uptodate.remember(out, fingerprint, outputs, tagged.collected.privacy.diagnostics(diag))
+    synthesis = tagged.collected.synthesis
+    return BuildResult(synthesis, report, tuple(outputs), clock.times, pages=pages)
+
+
+def _read_and_tag(
+    options: Options,
+    analyser: Analyser | None,
+    progress: Progress,
+    diag: Diagnostics,
+    clock: _Clock,
+) -> Tagged:
+    """Read, screen and structure the notes, then tag them and select what the synthesis
+    shows. On a first build with several processors, the analysis processes start before
+    the notes are read and load the model meanwhile."""
+    cache = Cache(options.out / CACHE)
     # the French model, loaded at most once in this process (anonymous sessions, analysis)
     nlp: Callable[[], Any] = analyser.nlp if analyser is not None else functools.cache(load_nlp)
     vocabulary_diag = Diagnostics()
-    early = analyser is None and jobs > 1 and cache.empty()
+    early = analyser is None and options.jobs > 1 and cache.empty()
     if early:
         # A first build analyses every note: the analysis processes start now and load the
         # model while the notes are read (1.3 s each, on the other processors).
-        vocabulary = load_vocabulary(templates, event_dir, vocabulary_diag)
-        analyser = Analyser(vocabulary, cache, jobs=jobs, progress=progress)
+        vocabulary = load_vocabulary(options.templates, options.event_dir, vocabulary_diag)
+        analyser = Analyser(vocabulary, cache, jobs=options.jobs, progress=progress)
         analyser.start()
-    # matplotlib (0.4 s to import) comes after: the analysis processes start sooner
-    from . import charts
-
     try:
         with clock("lecture"):
-            collected = collect(event_dir, diag, jobs, NoteStore(out / NOTES), nlp)
+            store = NoteStore(options.out / NOTES)
+            collected = collect(options.event_dir, diag, options.jobs, store, nlp)
         diag.extend(vocabulary_diag)  # reported after the notes, as when read below
-        synthesis = collected.synthesis
-        event = synthesis.event
-        for path in uptodate.retire(out, collected.privacy.digest()):
+        for path in uptodate.retire(options.out, collected.privacy.digest()):
             diag.warning(
                 "retiré : fait avant un changement des personnes publiées sans leur nom, il "
                 "pourrait en nommer une (reconstruisez-le)",
                 path,
             )
         if analyser is None:
-            vocabulary = load_vocabulary(templates, event_dir, diag)
-            analyser = Analyser(vocabulary, cache, loader=nlp, jobs=jobs, progress=progress)
+            vocabulary = load_vocabulary(options.templates, options.event_dir, diag)
+            analyser = Analyser(vocabulary, cache, loader=nlp, jobs=options.jobs, progress=progress)
         with clock("étiquetage"):
             # labels from the editor's files (thesaurus, rules) may name someone too
-            tags = collected.privacy.tags(tag(synthesis, analyser))
-            selection = select(synthesis.sessions, tags, analyser)
+            tags = collected.privacy.tags(tag(collected.synthesis, analyser))
+            selection = select(collected.synthesis.sessions, tags, analyser)
         # analyses this build did not use go: texts changed, or analysed before a name
         # was hidden
         for used in {id(c): c for c in (cache, analyser.cache) if c is not None}.values():
@@ -232,91 +289,123 @@ def build(
     finally:
         if early and analyser is not None:
             analyser.close()
+    return Tagged(collected, tags, selection)
+
+
+def _draw(
+    options: Options, tagged: Tagged, clock: _Clock
+) -> tuple[tuple[Figure, ...], schedule.Background | None]:
+    """The charts; with --jobs, their files are written by another process while the
+    masters are written and the conversions start (each waits for them before reading)."""
+    # matplotlib (0.4 s to import) is imported here: the analysis processes started sooner
+    from . import charts
+
+    synthesis = tagged.collected.synthesis
     with clock("graphiques"):
-        names = {s.id: session_name(s) for s in event.sessions}
-        # with --jobs, the files are written by another process while the master is
-        # written and the conversions start; each conversion waits for them before reading
-        drawing = None
-        if jobs > 1:
-            figures, drawing = charts.draw_apart(synthesis, tags, out, names)
-        else:
-            figures = charts.draw(synthesis, tags, out, names)
-    images = drawing.wait if drawing is not None else None
+        names = {s.id: session_name(s) for s in synthesis.event.sessions}
+        if options.jobs > 1:
+            return charts.draw_apart(synthesis, tagged.tags, options.out, names)
+        return charts.draw(synthesis, tagged.tags, options.out, names), None
+
+
+def _draft(
+    options: Options,
+    tagged: Tagged,
+    figures: tuple[Figure, ...],
+    diag: Diagnostics,
+    clock: _Clock,
+) -> Drafted:
+    """The two masters: the synthesis, its chapters within the page budget (condensed
+    more, or less, as their rendering needs: see budget.fit), and the Actes intégraux."""
+    collected, tags, selection = tagged.collected, tagged.tags, tagged.selection
+    synthesis, templates, out = collected.synthesis, options.templates, options.out
     with clock("rédaction"):
-        editorial = read_editorial(event_dir, diag)
+        editorial = read_editorial(options.event_dir, diag)
         if editorial is not None:
             editorial = collected.privacy.note(editorial)
-        master = out / MASTER
         notes = [c.note for c in synthesis.notes]
         export.write_media([*notes, editorial] if editorial else notes, out)
-        # the session chapters within the page budget: condensed more, or less, as their
-        # rendering needs (see budget.fit)
         plan, text, estimate = budget.fit(
             synthesis,
             selection,
             lambda p: render(synthesis, tags, templates, selection, figures, editorial, p),
-            anchor(event.sessions[0].id),
+            anchor(synthesis.event.sessions[0].id),
         )
+        master, actes = out / MASTER, out / ACTES
         export.write_text(master, text)
-        actes = out / ACTES
         export.write_text(actes, render_actes(synthesis, tags, templates))
-    outputs = [master, actes]
+    return Drafted(master, actes, plan, estimate)
+
+
+def _convert_all(
+    options: Options,
+    tagged: Tagged,
+    drafted: Drafted,
+    drawing: schedule.Background | None,
+    progress: Progress,
+    diag: Diagnostics,
+    clock: _Clock,
+) -> list[Path]:
+    """Both masters to DOCX, PDF and HTML, and the fiches, as the formats ask. The
+    conversions are independent: with --jobs they run side by side (pandoc and typst do
+    their work outside Python's lock)."""
+    synthesis, tags, out = tagged.collected.synthesis, tagged.tags, options.out
+    images = drawing.wait if drawing is not None else None
     conversions: list[schedule.Task[Converted]] = []
-    for source, stem, label in ((master, "synthese", ""), (actes, "actes", ACTES_TITLE)):
+    documents = ((drafted.master, "synthese", ""), (drafted.actes, "actes", ACTES_TITLE))
+    for source, stem, label in documents:
         conversions += _conversions(
             source,
             out / stem,
-            formats,
-            templates,
-            event,
-            pdf_standards,
+            options.formats,
+            options.templates,
+            synthesis.event,
+            options.pdf_standards,
             images,
             _docx_spec(synthesis, tags, label),
             suffix="" if not label else " (actes)",
         )
-    if "fiches" in formats:
-        conversions.append(
-            schedule.Task(
-                "fiches",
-                schedule.after(
-                    images,
-                    lambda: _fiches(synthesis, tags, selection, templates, out, pdf_standards),
-                ),
-            )
+    if "fiches" in options.formats:
+        fiches = functools.partial(
+            _fiches,
+            synthesis,
+            tags,
+            tagged.selection,
+            options.templates,
+            out,
+            options.pdf_standards,
         )
-    # The conversions are independent: with --jobs they run side by side (pandoc and typst
-    # do their work outside Python's lock).
+        conversions.append(schedule.Task("fiches", schedule.after(images, fiches)))
+    outputs = [drafted.master, drafted.actes]
     with clock("conversions"), progress.bar(len(conversions), "Conversions") as bar:
-        for name, converted, seconds in schedule.side_by_side(conversions, jobs):
+        for name, converted, seconds in schedule.side_by_side(conversions, options.jobs):
             clock.times[f"conversion {name}"] = seconds
             outputs += converted.paths
             diag.extend(converted.warnings)
             bar.update()
         if drawing is not None:
             drawing.join()
-    pages = None
-    if "pdf" in formats:
-        pages = _measure(out, event_dir / PROGRAMME_FILE, event, plan, estimate, diag)
-    with clock("exports"):
-        outputs += export.write_tags(tags, synthesis, out)
-        report = collected.privacy.report(_report(event_dir, collected, diag, tags.rules))
-        export.write_text(out / REPORT, render_report(report, templates))
-        outputs.append(out / REPORT)
-    # the messages an unchanged rebuild gives again, as the output files may show them
-    uptodate.remember(out, fingerprint, outputs, collected.privacy.diagnostics(diag))
-    return BuildResult(synthesis, report, tuple(outputs), clock.times, pages=pages)
+    return outputs
 
 
-def _measure(
-    out: Path,
-    programme: Path,
-    event: Event,
-    plan: budget.Plan,
-    estimate: float,
-    diag: Diagnostics,
-) -> Pages:
+def _exports(
+    options: Options, tagged: Tagged, diag: Diagnostics
+) -> tuple[list[Path], deposit.Report]:
+    """The tags as JSON and CSV, and the deposit report (without the hidden names)."""
+    collected, out = tagged.collected, options.out
+    written = export.write_tags(tagged.tags, collected.synthesis, out)
+    report = collected.privacy.report(
+        _report(options.event_dir, collected, diag, tagged.tags.rules)
+    )
+    export.write_text(out / REPORT, render_report(report, options.templates))
+    return [*written, out / REPORT], report
+
+
+def _measure(options: Options, event: Event, drafted: Drafted, diag: Diagnostics) -> Pages:
     """The synthesis's pages, read back from its PDF; a warning says why when the chapters
     are over the budget."""
+    out, programme = options.out, options.event_dir / PROGRAMME_FILE
+    plan, estimate = drafted.plan, drafted.estimate
     first = plain(event.sessions[0].titre)
     chapters, total = export.chapter_pages(out / "synthese.pdf", first)
     actes = export.chapter_pages(out / "actes.pdf", first)[1] if (out / "actes.pdf").exists() else 0
