@@ -67,6 +67,8 @@ SUMMARY = (
     "les entreprises, avant de l’étendre au département entier."
 )
 
+pytestmark = pytest.mark.lent  # whole builds (see pyproject: make test runs them)
+
 
 def _sentences() -> list[str]:
     """Sentences of the demo's written notes (8 to 40 words), in a fixed order."""

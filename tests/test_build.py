@@ -294,6 +294,7 @@ def test_libreoffice_opens_the_docx(built: Path, tmp_path: Path) -> None:
     assert "Ouverture de la matinée" in contents and "Annexes" in contents
 
 
+@pytest.mark.lent
 def test_jobs_give_the_same_documents(built: Path, tmp_path: Path) -> None:
     """With --jobs 2 (analysis processes started early, figures written apart, conversions
     side by side), the documents are byte for byte those of --jobs 1."""

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import docx
+import pytest
 from pypdf import PdfReader
 
 from proceedings.build import build, collect
@@ -72,6 +73,7 @@ def test_no_turn_or_quotation_is_given_to_a_real_person() -> None:
             assert quote.speaker is None or quote.speaker.person is None, quote
 
 
+@pytest.mark.lent
 def test_demo_builds_with_every_session_in_order(tmp_path: Path) -> None:
     diag = Diagnostics()
     result = build(DEMO, tmp_path, ("docx", "pdf"), diag)

@@ -80,6 +80,7 @@ def test_the_readers_registry_and_the_listed_suffixes_agree() -> None:
     assert set(READERS) == limits.NOTE_SUFFIXES
 
 
+@pytest.mark.lent
 def test_named_pipes_and_sockets_are_refused_never_opened(tmp_path: Path) -> None:
     event = write_tiny_event(tmp_path / "ev")
     fifo = event / "ouverture" / "tube.md"
@@ -433,6 +434,7 @@ def built_then_changed(
     return event, out, previous
 
 
+@pytest.mark.lent
 def test_a_build_killed_before_a_document_is_replaced_leaves_it_whole(
     built_then_changed: tuple[Path, Path, dict[str, bytes]],
 ) -> None:
@@ -459,6 +461,7 @@ def test_a_build_killed_before_a_document_is_replaced_leaves_it_whole(
 @pytest.mark.parametrize(
     ("how", "jobs"), [("interrompre", "1"), ("interrompre", "2"), ("ctrl-c", "2")]
 )
+@pytest.mark.lent
 def test_an_interrupted_build_stops_its_processes_and_keeps_the_documents(
     how: str, jobs: str, built_then_changed: tuple[Path, Path, dict[str, bytes]]
 ) -> None:

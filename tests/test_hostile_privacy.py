@@ -617,6 +617,7 @@ def test_a_folder_in_place_of_the_fingerprint_file(
     assert (out / "synthese.md").read_bytes() == (reference / "synthese.md").read_bytes()
 
 
+@pytest.mark.lent
 def test_swapped_regex_cache_files_give_the_same_documents(
     warm: tuple[Path, Path], tmp_path: Path
 ) -> None:
@@ -693,6 +694,7 @@ def test_a_swapped_or_altered_regex_entry_is_compiled_again(
         assert behaviour([re.compile(p) for p in patterns]) == expected
 
 
+@pytest.mark.lent
 def test_documents_made_before_someone_was_hidden_are_retired(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

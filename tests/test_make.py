@@ -12,7 +12,10 @@ import pytest
 
 from .conftest import ROOT, write_tiny_event
 
-pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="make absent")
+pytestmark = [
+    pytest.mark.skipif(shutil.which("make") is None, reason="make absent"),
+    pytest.mark.lent,  # make runs whole builds
+]
 
 
 def make(event: Path, out: Path, python: str = "") -> str:

@@ -27,6 +27,8 @@ BODY = (
     + "".join(f"== Section {i}\n<s{i}>\n{'Des mots. ' * 40}\n\n" for i in range(6))
 )
 
+pytestmark = pytest.mark.lent  # whole builds (see pyproject: make test runs them)
+
 
 def test_the_body_is_cut_before_chapters_never_inside_a_block() -> None:
     head, parts, tail = pdfparts.split(HEAD + BODY + TAIL, limit=600)

@@ -118,9 +118,12 @@ NOT_SPEAKERS = {
     "Trésorier",
 }
 
-pytestmark = pytest.mark.skipif(
-    not CORPUS.is_dir() or not DEBATES.is_dir(), reason="corpus réel absent (../shared)"
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not CORPUS.is_dir() or not DEBATES.is_dir(), reason="corpus réel absent (../shared)"
+    ),
+    pytest.mark.lent,  # the real study day is built whole
+]
 
 
 @pytest.fixture(scope="module")

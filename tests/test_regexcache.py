@@ -94,6 +94,7 @@ def test_fast_patterns_leave_no_file(tmp_path: Path) -> None:
     assert not list(tmp_path.glob("*.json"))
 
 
+@pytest.mark.lent
 def test_the_model_tokenizes_the_same_with_its_cached_regexes(tmp_path: Path) -> None:
     """The French tokenizer, loaded twice through the cache: same tokens as spaCy alone."""
     spacy = pytest.importorskip("spacy")

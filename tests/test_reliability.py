@@ -33,6 +33,7 @@ def hashes(folder: Path) -> dict[str, str]:
     }
 
 
+@pytest.mark.lent
 def test_no_build_touches_the_event_folder(demo_copy: Path, tmp_path: Path) -> None:
     (demo_copy / "ouverture" / "casse.docx").write_bytes(b"pas un zip")
     (demo_copy / "ouverture" / "~$verrou.docx").write_bytes(b"x")
@@ -92,6 +93,7 @@ def test_two_builds_of_one_event_do_not_interleave(
     assert main(["build", str(event), "--sortie", str(out), "--formats", "html"]) == 0
 
 
+@pytest.mark.lent
 def test_the_cache_can_be_damaged_or_deleted_without_changing_the_result(tmp_path: Path) -> None:
     event = write_tiny_event(tmp_path / "ev")
     out = tmp_path / "sortie"
@@ -127,6 +129,7 @@ Les gabarits {{ event.titre }} et {% if true %}oui{% endif %} ne sont pas interp
 """
 
 
+@pytest.mark.lent
 def test_a_note_is_data_never_code(tmp_path: Path) -> None:
     """Typst, LaTeX, attribute blocks and code are printed as text; HTML is structure (its
     tags dropped, scripts with their content); template tags are a site generator's, never
@@ -211,6 +214,7 @@ def test_no_file_from_outside_the_event_folder(tmp_path: Path) -> None:
     assert "exemple.org" not in html
 
 
+@pytest.mark.lent
 def test_an_unchanged_event_is_not_rebuilt_and_its_messages_are_given_again(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
