@@ -502,9 +502,11 @@ def report(results: dict[str, dict], large: dict[str, Any] | None = None) -> str
         held = "tenue" if large["peak_mb"] < LARGE_PEAK_MB else "DÉPASSÉE"
         lines += [
             "",
-            f"Un enregistrement WebVTT de {LARGE_MB} Mo ({large['words']:,} mots) : lu et "
-            f"structuré en {large['seconds']:.1f} s, mémoire de pointe {large['peak_mb']} Mo "
-            f"(borne : moins de {LARGE_PEAK_MB} Mo, {held}).".replace(",", " "),
+            f"Un enregistrement WebVTT de {LARGE_MB} Mo ({large['words']:,} mots) : lu et ".replace(
+                ",", "\u202f"
+            )
+            + f"structuré en {large['seconds']:.1f} s, mémoire de pointe {large['peak_mb']} Mo "
+            f"(borne : moins de {LARGE_PEAK_MB} Mo, {held}).",
         ]
     lines += [
         "",

@@ -65,11 +65,12 @@ def test_two_builds_of_one_event_do_not_interleave(
         [
             sys.executable,
             "-c",
-            "import fcntl, os, sys, time\n"
+            "import fcntl, os, sys\n"
             f"h = os.open({str(out / '.verrou')!r}, os.O_RDWR | os.O_CREAT)\n"
             "fcntl.flock(h, fcntl.LOCK_EX)\nos.write(h, b'4242')\n"
-            "print('pris', flush=True)\ntime.sleep(30)\n",
+            "print('pris', flush=True)\nsys.stdin.read()\n",  # until the test lets go
         ],
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -88,7 +89,8 @@ def test_two_builds_of_one_event_do_not_interleave(
         ]
         assert not (out / "synthese.html").exists()
     finally:
-        holder.kill()
+        assert holder.stdin is not None
+        holder.stdin.close()
         holder.wait()
     assert main(["build", str(event), "--sortie", str(out), "--formats", "html"]) == 0
 
