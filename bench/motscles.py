@@ -3,7 +3,7 @@
     .venv/bin/python bench/motscles.py            (or: make bench-motscles)
 
 Runs, in one process and on the same texts:
-- the project's extractor (``proceedings.tagging``, as ``proceedings motscles`` runs it),
+- the project's extractor (``proceedings.analyse.tagging``, as ``proceedings motscles`` runs it),
 - YAKE (lan=fr, n=3) and TF-IDF over spaCy noun chunks (lemma-grouped), as baselines,
 and scores them with the dataset's own protocol (``score.py``): F@5 and F@10, stemmed and
 exact, plus F@10 per domain. Then it times the tagging stage against a bare ``nlp.pipe``
@@ -28,15 +28,15 @@ sys.path.insert(0, str(ROOT))
 
 from protocol import load_scorer  # noqa: E402  (bench/protocol.py, beside this script)
 
-from proceedings.analysis import (  # noqa: E402  (the project is importable from here)
+from proceedings.analyse.analysis import (  # noqa: E402  (the project is importable from here)
     Analyser,
     load_nlp,
     plain_text,
     prepare,
 )
+from proceedings.analyse.tagging import keyphrases_of_texts  # noqa: E402
+from proceedings.analyse.vocabulary import Vocabulary, load_vocabulary  # noqa: E402
 from proceedings.errors import Diagnostics  # noqa: E402
-from proceedings.tagging import keyphrases_of_texts  # noqa: E402
-from proceedings.vocabulary import Vocabulary, load_vocabulary  # noqa: E402
 
 DEFAULT_SET = ROOT.parent / "shared" / "bench" / "keyphrase-fr"
 TARGET_F10 = 17.0
@@ -205,8 +205,8 @@ def main() -> int:
             f"Rapport étiquetage / `nlp.pipe` nu : {ratio:.2f} (cible ≥ {TARGET_RATIO} ; "
             f"{verdict_speed}).",
             "",
-            "La méthode est décrite en tête de `proceedings/tagging.py` et de "
-            "`proceedings/analysis.py`. Rien n’y est réglé document par document : les mêmes "
+            "La méthode est décrite en tête de `proceedings/analyse/tagging.py` et de "
+            "`proceedings/analyse/analysis.py`. Rien n’y est réglé document par document : les mêmes "
             "constantes valent pour tous les textes.",
             "",
         ]

@@ -36,7 +36,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from proceedings.analysis import MODEL, note_text, prepare  # noqa: E402
+from proceedings.analyse.analysis import MODEL, note_text, prepare  # noqa: E402
 from proceedings.build import collect  # noqa: E402
 from proceedings.errors import Diagnostics  # noqa: E402
 
@@ -226,7 +226,7 @@ print(json.dumps({"seconds": time.perf_counter() - start, "load": loaded, "token
 _BUILD_LOAD = """
 import json, time
 start = time.perf_counter()
-from proceedings.analysis import load_nlp
+from proceedings.analyse.analysis import load_nlp
 load_nlp()
 print(json.dumps({"seconds": time.perf_counter() - start}))
 """
@@ -234,7 +234,7 @@ _BARE_TYPST = """
 import json, sys, time
 start = time.perf_counter()
 import typst
-from proceedings.export import CHART_FONTS, PDF_UA
+from proceedings.export.convert import CHART_FONTS, PDF_UA
 typst.compile(sys.argv[1], output=sys.argv[2], root=sys.argv[3], ignore_system_fonts=True,
               font_paths=[CHART_FONTS], pdf_standards=list(PDF_UA))
 print(json.dumps({"seconds": time.perf_counter() - start}))
@@ -312,7 +312,7 @@ def unavoidable_conversions(out: Path) -> float:
     anything the pipeline adds around them."""
     import pypandoc
 
-    from proceedings.export import pandoc_args
+    from proceedings.export.convert import pandoc_args
 
     templates = ROOT / "templates"
     pandoc = pypandoc.get_pandoc_path()
@@ -435,7 +435,7 @@ def report(results: dict[str, dict], large: dict[str, Any] | None = None) -> str
         "reçoit des lots bornés en caractères ; chaque conversion a son processus ; pandoc "
         "tourne avec un tas borné (1,2 Go, il compacte au lieu de doubler) ; au-delà de "
         "2,5 millions de caractères de source Typst, le PDF est composé par parties, chacune "
-        "dans son processus, puis réuni (voir `proceedings/pdfparts.py`).",
+        "dans son processus, puis réuni (voir `proceedings/export/pdfparts.py`).",
         "",
         "| événement | mots | construction à froid | inévitable | rapport (cible ≤ 1,25) "
         "| rien de changé, commande (cible ≤ 5 % du froid) | rien de changé, make "

@@ -4,7 +4,7 @@
 
 On the development set of ../shared/bench/summary-fr (FREDSum, 115 televised debate
 segments, three human summaries each), in one run:
-- the project's condensation (``proceedings.condense``, as ``proceedings resume`` runs it),
+- the project's condensation (``proceedings.select.condense``, as ``proceedings resume`` runs it),
   at most 300 words, labels included;
 - two baselines at most 300 words: lead (the first sentences) and TextRank (PageRank over
   the TF-IDF cosine graph of the sentences);
@@ -31,9 +31,9 @@ sys.path.insert(0, str(ROOT))
 
 from protocol import load_scorer  # noqa: E402  (bench/protocol.py, beside this script)
 
-from proceedings.condense import as_text, condense_note, sentences  # noqa: E402
 from proceedings.errors import Diagnostics  # noqa: E402  (the project is importable here)
-from proceedings.readers import text  # noqa: E402
+from proceedings.read.readers import text  # noqa: E402
+from proceedings.select.condense import as_text, condense_note, sentences  # noqa: E402
 
 DATASET = ROOT.parent / "shared" / "bench" / "summary-fr"
 WORDS = 300
@@ -163,7 +163,7 @@ def main() -> int:
         f"Intervenants principaux (15 % des mots ou plus) représentés dans le compte rendu : "
         f"{share:.0%}.",
         "",
-        "La méthode est décrite en tête de `proceedings/condense.py` ; elle est la même pour "
+        "La méthode est décrite en tête de `proceedings/select/condense.py` ; elle est la même pour "
         "tous les textes (rien n’y est réglé document par document). Ses trois constantes "
         "(poids d’une paire de mots, poids de l’ouverture, longueur des phrases) ont été "
         "choisies parmi une dizaine d’essais sur ce jeu de développement ; la partie du "

@@ -40,10 +40,10 @@ sys.path.insert(0, str(ROOT))
 
 from proceedings.errors import Diagnostics  # noqa: E402  (the project is importable from here)
 from proceedings.model import Event, NoteContent, Speaker, Turn  # noqa: E402
-from proceedings.programme import load_programme, without_programme  # noqa: E402
-from proceedings.readers import READERS  # noqa: E402
-from proceedings.speakers import Directory, fold  # noqa: E402
-from proceedings.structure import structure  # noqa: E402
+from proceedings.read.programme import load_programme, without_programme  # noqa: E402
+from proceedings.read.readers import READERS  # noqa: E402
+from proceedings.structure.notes import structure  # noqa: E402
+from proceedings.structure.speakers import Directory, fold  # noqa: E402
 
 GOLD = ROOT / "tests" / "gold"
 SHARED = ROOT.parent / "shared"

@@ -10,18 +10,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import budget, deposit, export, glyphs, schedule, uptodate
-from .analysis import Analyser, Cache, load_nlp
-from .docx_finish import DocxFinish
-from .errors import Diagnostic, Diagnostics
-from .export import Converted
-from .limits import PROGRAMME_FILE
-from .model import Event, Note, Synthesis, Tags
-from .privacy import Anonymiser, anonymise, hides_anyone
-from .programme import load_programme
-from .progress import Progress
-from .readers import Found, discover, read_editorial, read_or_report
-from .render import (
+from proceedings.analyse.analysis import Analyser, Cache, load_nlp
+from proceedings.analyse.tagging import rules, tag
+from proceedings.analyse.vocabulary import load_vocabulary
+from proceedings.errors import Diagnostic, Diagnostics
+from proceedings.export import convert, glyphs
+from proceedings.export.convert import Converted
+from proceedings.export.docx_finish import DocxFinish
+from proceedings.model import Event, Note, Synthesis, Tags
+from proceedings.read import deposit
+from proceedings.read.programme import load_programme
+from proceedings.read.readers import Found, discover, read_editorial, read_or_report
+from proceedings.read.statuses import apply_statuses
+from proceedings.read.store import NoteStore
+from proceedings.render.master import (
     ACTES_TITLE,
     EXAMPLE_NOTICE,
     anchor,
@@ -35,17 +37,18 @@ from .render import (
     render_report,
     session_name,
 )
-from .selection import Selection, select
-from .settings import PDF_UA, TEMPLATES
-from .statuses import apply_statuses
-from .store import NoteStore
-from .structure import assign
-from .tagging import rules, tag
-from .typography import french, ordinal
-from .vocabulary import load_vocabulary
+from proceedings.render.typography import french, ordinal
+from proceedings.select import budget
+from proceedings.select.selection import Selection, select
+from proceedings.settings import PDF_UA, TEMPLATES
+from proceedings.structure.notes import assign
+from proceedings.structure.privacy import Anonymiser, anonymise, hides_anyone
+from proceedings.support import schedule, uptodate
+from proceedings.support.limits import PROGRAMME_FILE
+from proceedings.support.progress import Progress
 
 if TYPE_CHECKING:  # matplotlib is imported when the charts are drawn, not before
-    from .charts import Figure
+    from proceedings.render.charts import Figure
 
 MASTER = "synthese.md"
 ACTES = "actes.md"
@@ -166,7 +169,7 @@ def check(
     collected = collect(event_dir, diag)
     vocabulary = load_vocabulary(templates, event_dir, diag)
     report = _report(event_dir, collected, diag, rules(vocabulary))
-    export.write_text(out / REPORT, render_report(collected.privacy.report(report), templates))
+    convert.write_text(out / REPORT, render_report(collected.privacy.report(report), templates))
     return report
 
 
@@ -298,7 +301,7 @@ def _draw(
     """The charts; with --jobs, their files are written by another process while the
     masters are written and the conversions start (each waits for them before reading)."""
     # matplotlib (0.4 s to import) is imported here: the analysis processes started sooner
-    from . import charts
+    from proceedings.render import charts
 
     synthesis = tagged.collected.synthesis
     with clock("graphiques"):
@@ -324,7 +327,7 @@ def _draft(
         if editorial is not None:
             editorial = collected.privacy.note(editorial)
         notes = [c.note for c in synthesis.notes]
-        export.write_media([*notes, editorial] if editorial else notes, out)
+        convert.write_media([*notes, editorial] if editorial else notes, out)
         plan, text, estimate = budget.fit(
             synthesis,
             selection,
@@ -332,8 +335,8 @@ def _draft(
             anchor(synthesis.event.sessions[0].id),
         )
         master, actes = out / MASTER, out / ACTES
-        export.write_text(master, text)
-        export.write_text(actes, render_actes(synthesis, tags, templates))
+        convert.write_text(master, text)
+        convert.write_text(actes, render_actes(synthesis, tags, templates))
     return Drafted(master, actes, plan, estimate)
 
 
@@ -393,11 +396,11 @@ def _exports(
 ) -> tuple[list[Path], deposit.Report]:
     """The tags as JSON and CSV, and the deposit report (without the hidden names)."""
     collected, out = tagged.collected, options.out
-    written = export.write_tags(tagged.tags, collected.synthesis, out)
+    written = convert.write_tags(tagged.tags, collected.synthesis, out)
     report = collected.privacy.report(
         _report(options.event_dir, collected, diag, tagged.tags.rules)
     )
-    export.write_text(out / REPORT, render_report(report, options.templates))
+    convert.write_text(out / REPORT, render_report(report, options.templates))
     return [*written, out / REPORT], report
 
 
@@ -407,8 +410,10 @@ def _measure(options: Options, event: Event, drafted: Drafted, diag: Diagnostics
     out, programme = options.out, options.event_dir / PROGRAMME_FILE
     plan, estimate = drafted.plan, drafted.estimate
     first = plain(event.sessions[0].titre)
-    chapters, total = export.chapter_pages(out / "synthese.pdf", first)
-    actes = export.chapter_pages(out / "actes.pdf", first)[1] if (out / "actes.pdf").exists() else 0
+    chapters, total = convert.chapter_pages(out / "synthese.pdf", first)
+    actes = (
+        convert.chapter_pages(out / "actes.pdf", first)[1] if (out / "actes.pdf").exists() else 0
+    )
     pages = Pages(chapters, total, event.pages, estimate, actes)
     if chapters > event.pages:
         why = plan.over() or (
@@ -444,7 +449,7 @@ def _conversions(
                 "docx" + suffix,
                 schedule.after(
                     images,
-                    lambda: _one(export.to_docx, master, target, templates, event, spec),
+                    lambda: _one(convert.to_docx, master, target, templates, event, spec),
                 ),
             )
         )
@@ -454,7 +459,7 @@ def _conversions(
             schedule.Task(
                 "pdf" + suffix,
                 lambda: _one(
-                    export.to_pdf,
+                    convert.to_pdf,
                     master,
                     pdf,
                     templates,
@@ -470,7 +475,7 @@ def _conversions(
             schedule.Task(
                 "html" + suffix,
                 schedule.after(
-                    images, lambda: _one(export.to_html, master, html, templates, event)
+                    images, lambda: _one(convert.to_html, master, html, templates, event)
                 ),
             )
         )
@@ -515,9 +520,9 @@ def _fiches(
             continue
         name = f"{number:02d}-{content.session.id}"
         master = out / ".travail" / "fiches" / f"{name}.md"
-        export.write_text(master, render_fiche(synthesis, tags, selection, content, templates))
+        convert.write_text(master, render_fiche(synthesis, tags, selection, content, templates))
         target = out / "fiches" / f"{name}.pdf"
-        warnings += export.to_pdf(
+        warnings += convert.to_pdf(
             master,
             target,
             templates,
@@ -572,5 +577,5 @@ def _docx_spec(synthesis: Synthesis, tags: Tags, label: str = "") -> DocxFinish:
         cover=tuple((style, french(text)) for style, text in cover),
         header=title,
         draft=draft(synthesis),
-        created=export.fixed_timestamp(event).replace(tzinfo=None),
+        created=convert.fixed_timestamp(event).replace(tzinfo=None),
     )

@@ -21,15 +21,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from proceedings.errors import Diagnostics, ProceedingsError, ProgrammeError, SourceError
+from proceedings.settings import FORMATS, PDF_ARCHIVE, PDF_UA, TEMPLATES
+
 # Only light modules here: an unchanged rebuild must answer before pandoc, typst, spaCy,
 # matplotlib or python-docx are even imported; the stages are imported when needed.
-from . import faults, schedule, uptodate
-from .errors import Diagnostics, ProceedingsError, ProgrammeError, SourceError
-from .limits import MAX_WAIT, available_memory, jobs_bound
-from .lock import output_lock
-from .progress import Progress
-from .safeio import atomic_write, size_text, system_message
-from .settings import FORMATS, PDF_ARCHIVE, PDF_UA, TEMPLATES
+from proceedings.support import faults, schedule, uptodate
+from proceedings.support.limits import MAX_WAIT, available_memory, jobs_bound
+from proceedings.support.lock import output_lock
+from proceedings.support.progress import Progress
+from proceedings.support.safeio import atomic_write, size_text, system_message
 
 REPORT = "bilan-depot.html"
 
@@ -393,8 +394,8 @@ def _main(argv: Sequence[str] | None) -> int:
             if result.pages is not None:
                 print(result.pages.said())
         else:
-            from . import deposit
-            from .build import check
+            from proceedings.build import check
+            from proceedings.read import deposit
 
             with output_lock(args.sortie, args.attente, _notify):
                 report = check(args.dossier, args.sortie, diag, args.gabarits)
@@ -447,7 +448,7 @@ def _build(
     digest = uptodate.fingerprint(args.dossier, args.gabarits, formats, standards)
     if not args.forcer and (previous := uptodate.unchanged(args.sortie, digest)) is not None:
         return _UpToDate(previous[0], previous[1])
-    from .build import build
+    from proceedings.build import build
 
     return build(
         args.dossier,
@@ -490,11 +491,11 @@ def _keyphrases(args: argparse.Namespace) -> int:
     if args.top < 1:
         print("--top : attendu un nombre entier positif", file=sys.stderr)
         return EXIT_USAGE
-    from . import export
-    from .analysis import Analyser
-    from .readers.decode import decode
-    from .tagging import keyphrases_of_texts
-    from .vocabulary import Vocabulary
+    from proceedings.analyse.analysis import Analyser
+    from proceedings.analyse.tagging import keyphrases_of_texts
+    from proceedings.analyse.vocabulary import Vocabulary
+    from proceedings.export import convert
+    from proceedings.read.readers.decode import decode
 
     texts, ids = [], []
     for path in files:
@@ -506,7 +507,7 @@ def _keyphrases(args: argparse.Namespace) -> int:
     analyser = Analyser(Vocabulary(()), meeting=False)
     ranked = keyphrases_of_texts(texts, analyser, args.top)
     document = json.dumps(dict(zip(ids, ranked, strict=True)), ensure_ascii=False, indent=1)
-    export.write_text(args.json, document + "\n")
+    convert.write_text(args.json, document + "\n")
     print(f"{len(ids)} textes, mots-clés écrits dans {args.json}")
     return EXIT_INPUT if len(ids) < len(files) else EXIT_OK
 
@@ -519,11 +520,11 @@ def _condensed(args: argparse.Namespace) -> int:
     if args.mots < 20:
         print("--mots : attendu un nombre entier d’au moins 20 mots", file=sys.stderr)
         return EXIT_USAGE
-    from . import export
-    from .condense import as_text, condense_note
-    from .limits import MAX_NOTE
-    from .readers import text
-    from .safeio import read_input
+    from proceedings.export import convert
+    from proceedings.read.readers import text
+    from proceedings.select.condense import as_text, condense_note
+    from proceedings.support.limits import MAX_NOTE
+    from proceedings.support.safeio import read_input
 
     out: dict[str, str] = {}
     for path in files:
@@ -536,7 +537,7 @@ def _condensed(args: argparse.Namespace) -> int:
             continue
         out[path.stem] = as_text(condense_note(note, args.mots, local).extracts)
         _report(local)
-    export.write_text(args.json, json.dumps(out, ensure_ascii=False, indent=1) + "\n")
+    convert.write_text(args.json, json.dumps(out, ensure_ascii=False, indent=1) + "\n")
     print(f"{len(out)} textes condensés en au plus {args.mots} mots, écrits dans {args.json}")
     return EXIT_INPUT if len(out) < len(files) else EXIT_OK
 

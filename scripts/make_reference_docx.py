@@ -47,13 +47,13 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from proceedings import palette
+from proceedings.render import palette
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUTPUT = ROOT / "templates" / "reference.docx"
 
 # --------------------------------------------------------------------------
-# Palette du réseau : celle des modèles Typst et HTML (proceedings/palette.py), sans « # ».
+# Palette du réseau : celle des modèles Typst et HTML (proceedings/render/palette.py), sans « # ».
 TEAL = palette.RESEAU[1:]  # couleur du réseau
 TEAL_LIGHT = palette.RESEAU_CLAIR[1:]
 ACCENT = palette.ACCENT[1:]  # accent chaud

@@ -13,11 +13,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from proceedings.analysis import Text, split_text
+from proceedings.analyse.analysis import Text, split_text
 from proceedings.build import build, check, collect
 from proceedings.errors import Diagnostics, SourceError
 from proceedings.model import Turn
-from proceedings.readers import READERS
+from proceedings.read.readers import READERS
 
 from .conftest import write_tiny_event
 

@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from proceedings import budget
 from proceedings.build import BuildResult, build, collect
-from proceedings.condense import sentences
 from proceedings.errors import Diagnostics, ProgrammeError
-from proceedings.export import chapter_pages
+from proceedings.export.convert import chapter_pages
 from proceedings.model import Publication
-from proceedings.programme import load_programme
+from proceedings.read.programme import load_programme
+from proceedings.select import budget
+from proceedings.select.condense import sentences
 
 from .conftest import DEMO, TINY_PROGRAMME
 

@@ -1,4 +1,4 @@
-"""Cache entries are read back with their types checked (proceedings/cachefile.py)."""
+"""Cache entries are read back with their types checked (proceedings/support/cachefile.py)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from proceedings import cachefile
 from proceedings.model import Block, Span
+from proceedings.support import cachefile
 
 
 def test_a_block_kind_is_one_of_its_words_when_read_back() -> None:

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from proceedings.charts import Figure, draw, speaking, theme_table
 from proceedings.model import (
     Block,
     Event,
@@ -29,6 +28,7 @@ from proceedings.model import (
     Tags,
     Turn,
 )
+from proceedings.render.charts import Figure, draw, speaking, theme_table
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"
@@ -286,7 +286,7 @@ def test_speaking_counts_words_per_name() -> None:
 def test_files_written_apart_are_the_same(tmp_path: Path) -> None:
     """With --jobs, another process writes the files while the build goes on: same figures,
     same bytes, and whoever waits finds them all."""
-    from proceedings.charts import draw_apart
+    from proceedings.render.charts import draw_apart
 
     here = draw(synthesis(), tags(), tmp_path / "ici", NAMES)
     figures, drawing = draw_apart(synthesis(), tags(), tmp_path / "apart", NAMES)
@@ -303,8 +303,8 @@ def test_files_written_apart_are_the_same(tmp_path: Path) -> None:
 
 
 def test_files_that_cannot_be_written_stop_the_conversions(tmp_path: Path) -> None:
-    from proceedings.charts import draw_apart
     from proceedings.errors import ConvertError
+    from proceedings.render.charts import draw_apart
 
     blocked = tmp_path / "fichier"
     blocked.write_text("pas un dossier", encoding="utf-8")

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from proceedings.cli import main
-from proceedings.condense import condense_note, full_names, tidy
 from proceedings.errors import Diagnostics
-from proceedings.readers import text
+from proceedings.read.readers import text
+from proceedings.select.condense import condense_note, full_names, tidy
 
 DEBATES = Path(__file__).resolve().parent.parent.parent / "shared" / "bench" / "summary-fr"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from proceedings import deposit
 from proceedings.build import check
 from proceedings.errors import Diagnostics
+from proceedings.read import deposit
 
 
 def test_report_lists_read_empty_duplicate_broken_and_skipped_files(
@@ -60,7 +60,7 @@ def test_sessions_without_notes_are_listed(tiny_event: Path, tmp_path: Path) -> 
 def test_the_same_recording_in_two_files_is_published_once() -> None:
     """A .vtt and its word-level twin (one word a cue) hold the same words: the one read
     by sentences is kept, the other is a duplicate, with a warning naming both."""
-    from proceedings.readers import subtitles
+    from proceedings.read.readers import subtitles
 
     sentences = [
         "Bonjour à toutes et à tous, merci d’être venus si nombreux ce matin.",

@@ -1,5 +1,5 @@
-"""The DOCX finishing step (proceedings.docx_finish) on a DOCX that pandoc writes from a small
-Markdown master with the project's reference document: cover, filled table of contents,
+"""The DOCX finishing step (proceedings.export.docx_finish) on a DOCX that pandoc writes from
+a small Markdown master with the project's reference document: cover, filled table of contents,
 running header and footer, draft watermark, core properties; and, when LibreOffice is
 installed, what its PDF shows."""
 
@@ -19,7 +19,7 @@ from docx.document import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
 
-from proceedings.docx_finish import WATERMARK_TEXT, DocxFinish, finish
+from proceedings.export.docx_finish import WATERMARK_TEXT, DocxFinish, finish
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "templates" / "reference.docx"

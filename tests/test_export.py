@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from proceedings import export
 from proceedings.errors import ConvertError
+from proceedings.export import convert
 
 WHEN = dt.datetime(2019, 6, 4, tzinfo=dt.UTC)
 
@@ -23,7 +23,7 @@ def _spy(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
         calls.append(list(command))
         return run(command, *args, **kwargs)
 
-    monkeypatch.setattr(export.subprocess, "run", spy)
+    monkeypatch.setattr(convert.subprocess, "run", spy)
     return calls
 
 
@@ -31,9 +31,9 @@ def test_pandoc_runs_with_a_bounded_heap(tmp_path: Path, monkeypatch: pytest.Mon
     source = tmp_path / "court.md"
     source.write_text("# Titre\n\nUn paragraphe.\n", encoding="utf-8")
     calls = _spy(monkeypatch)
-    export.pandoc([str(source), "-o", str(tmp_path / "court.html")], WHEN)
+    convert.pandoc([str(source), "-o", str(tmp_path / "court.html")], WHEN)
     assert len(calls) == 1
-    assert calls[0][-3:] == ["+RTS", f"-M{export.PANDOC_HEAP_MB}m", "-RTS"]
+    assert calls[0][-3:] == ["+RTS", f"-M{convert.PANDOC_HEAP_MB}m", "-RTS"]
     assert "Un paragraphe." in (tmp_path / "court.html").read_text(encoding="utf-8")
 
 
@@ -45,9 +45,9 @@ def test_a_document_too_big_for_the_bound_is_converted_without_it(
         "".join(f"Paragraphe numéro {i} de la restitution.\n\n" for i in range(40_000)),
         encoding="utf-8",
     )
-    monkeypatch.setattr(export, "PANDOC_HEAP_MB", 2)
+    monkeypatch.setattr(convert, "PANDOC_HEAP_MB", 2)
     calls = _spy(monkeypatch)
-    export.pandoc([str(source), "-o", str(tmp_path / "long.html")], WHEN)
+    convert.pandoc([str(source), "-o", str(tmp_path / "long.html")], WHEN)
     assert len(calls) == 2, "le premier essai aurait dû manquer de mémoire"
     assert "+RTS" in calls[0] and "+RTS" not in calls[1]
     assert "numéro 39999 " in (tmp_path / "long.html").read_text(encoding="utf-8")
@@ -58,6 +58,6 @@ def test_other_pandoc_failures_are_not_retried(
 ) -> None:
     calls = _spy(monkeypatch)
     with pytest.raises(ConvertError) as failed:
-        export.pandoc([str(tmp_path / "absent.md"), "-o", str(tmp_path / "x.html")], WHEN)
+        convert.pandoc([str(tmp_path / "absent.md"), "-o", str(tmp_path / "x.html")], WHEN)
     assert len(calls) == 1
     assert "absent.md" in str(failed.value.stderr)

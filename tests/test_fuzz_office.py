@@ -78,7 +78,7 @@ from pathlib import Path
 
 resource.setrlimit(resource.RLIMIT_AS, (int(sys.argv[1]), int(sys.argv[1])))
 from proceedings.errors import Diagnostics
-from proceedings.readers import READERS, Found, read_or_report
+from proceedings.read.readers import READERS, Found, read_or_report
 
 for line in sys.stdin:
     request = json.loads(line)

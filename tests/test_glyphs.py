@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from proceedings import glyphs
+from proceedings.export import glyphs
 
 
 def test_characters_the_fonts_draw_are_kept_and_the_others_named() -> None:

@@ -12,7 +12,7 @@ from types import ModuleType
 import pytest
 
 from proceedings.errors import Diagnostics
-from proceedings.readers import text
+from proceedings.read.readers import text
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"

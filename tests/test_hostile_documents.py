@@ -28,13 +28,14 @@ from docx.shared import Cm
 from PIL import Image
 from pypdf import PdfReader
 
-from proceedings import export, images
 from proceedings.build import build
-from proceedings.docx_finish import DocxFinish
 from proceedings.errors import Diagnostics, SourceError
+from proceedings.export import convert
+from proceedings.export.docx_finish import DocxFinish
 from proceedings.model import Note
-from proceedings.programme import load_programme
-from proceedings.readers import discover, office, pandoc_ast, read_editorial, read_or_report
+from proceedings.read import images
+from proceedings.read.programme import load_programme
+from proceedings.read.readers import discover, office, pandoc_ast, read_editorial, read_or_report
 
 from .conftest import TEMPLATES, write_tiny_event
 
@@ -555,7 +556,7 @@ import json, resource, sys
 resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))  # 1 GiB of address space
 resource.setrlimit(resource.RLIMIT_CPU, (120, 120))
 from proceedings.errors import Diagnostics, SourceError
-from proceedings.readers import office, pandoc_ast
+from proceedings.read.readers import office, pandoc_ast
 
 def no_pandoc(*args, **kwargs):
     raise AssertionError("pandoc a été lancé")
@@ -757,9 +758,9 @@ def test_conversions_take_no_image_from_outside_the_work_folder(tmp_path: Path) 
     spec = DocxFinish(
         "Titre", "Sujet", "Auteur", (), "Réseau", (), "Titre", False, dt.datetime(2020, 3, 12, 12)
     )
-    export.to_html(master, out / "s.html", TEMPLATES, event)
-    export.to_docx(master, out / "s.docx", TEMPLATES, event, spec)
-    export.to_pdf(master, out / "s.pdf", TEMPLATES, event)
+    convert.to_html(master, out / "s.html", TEMPLATES, event)
+    convert.to_docx(master, out / "s.docx", TEMPLATES, event, spec)
+    convert.to_pdf(master, out / "s.pdf", TEMPLATES, event)
     typst = (out / ".synthese.typ").read_text(encoding="utf-8")  # the PDF's Typst source
     html = (out / "s.html").read_text(encoding="utf-8")
     assert html.count("<img") == 1 and "data:image/png;base64," in html
@@ -785,7 +786,7 @@ def test_the_editorial_keeps_its_images_for_the_build(tmp_path: Path) -> None:
     editorial = read_editorial(event, diag)
     assert list(diag) == [] and editorial is not None
     out = tmp_path / "sortie"
-    export.write_media([editorial], out)
+    convert.write_media([editorial], out)
     written = [p for p in (out / ".travail" / "media").rglob("*") if p.is_file()]
     assert [pixels(p.read_bytes()) for p in written] == [pixels(png())]
 
@@ -796,7 +797,7 @@ def test_images_typst_cannot_place_are_converted_to_png(kind: str) -> None:
     (Typst refuses the first two), its pixels intact and nothing else kept."""
     from PIL import Image
 
-    from proceedings import images
+    from proceedings.read import images
 
     buffer = io.BytesIO()
     options = {"lossless": True} if kind == "WEBP" else {}

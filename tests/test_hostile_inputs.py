@@ -23,11 +23,11 @@ import docx
 import pytest
 from pypdf import PdfReader
 
-from proceedings import limits, uptodate
 from proceedings.cli import main
 from proceedings.errors import Diagnostics
-from proceedings.readers import READERS, discover, read_or_report, subtitles
+from proceedings.read.readers import READERS, discover, read_or_report, subtitles
 from proceedings.settings import PDF_UA
+from proceedings.support import limits, uptodate
 
 from .conftest import ROOT, TEMPLATES, write_tiny_event
 
@@ -227,10 +227,10 @@ def test_long_words_cost_linear_time(kind: str, tmp_path: Path) -> None:
     (tmp_path / "texte.txt").write_text(text, encoding="utf-8")
     script = (
         "from pathlib import Path\n"
-        "from proceedings.privacy import Anonymiser, Hidden\n"
-        "from proceedings.speakers import split_label\n"
-        "from proceedings.analysis import load_nlp, prepare\n"
-        "from proceedings.typography import text_md\n"
+        "from proceedings.structure.privacy import Anonymiser, Hidden\n"
+        "from proceedings.structure.speakers import split_label\n"
+        "from proceedings.analyse.analysis import load_nlp, prepare\n"
+        "from proceedings.render.typography import text_md\n"
         f"text = Path({str(tmp_path / 'texte.txt')!r}).read_text(encoding='utf-8')\n"
         "text_md(text)\n"
         "split_label(text, transcript=True)\n"
@@ -264,7 +264,7 @@ def test_a_transcript_without_punctuation_is_read_in_linear_time(tmp_path: Path)
     script = (
         "from pathlib import Path\n"
         "from proceedings.errors import Diagnostics\n"
-        "from proceedings.readers.subtitles import read_vtt\n"
+        "from proceedings.read.readers.subtitles import read_vtt\n"
         f"data = Path({str(tmp_path / 'mots.vtt')!r}).read_bytes()\n"
         "note = read_vtt(data, 'mots.vtt', 'mots.vtt', Diagnostics())\n"
         "print(len(note.blocks), max(b.words for b in note.blocks))\n"
@@ -306,7 +306,7 @@ def test_deep_folders_and_too_many_files_are_bounded(
         f"avertissement : dossier à plus de {limits.MAX_DEPTH} niveaux de profondeur, non "
         "parcouru"
     ]
-    import proceedings.readers as readers
+    import proceedings.read.readers as readers
 
     monkeypatch.setattr(readers, "MAX_FILES", 1)
     diag = Diagnostics()

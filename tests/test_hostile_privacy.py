@@ -31,14 +31,15 @@ import docx
 import pytest
 from pypdf import PdfReader
 
-from proceedings import cachefile, privacy, regexcache
-from proceedings.analysis import CACHE_SCHEMA, load_nlp
+from proceedings.analyse.analysis import CACHE_SCHEMA, load_nlp
 from proceedings.build import build
 from proceedings.cli import main
 from proceedings.errors import Diagnostics
 from proceedings.model import Block, Event, FrontMatter, Note, Span
-from proceedings.programme import load_programme
-from proceedings.store import SCHEMA as NOTE_SCHEMA
+from proceedings.read.programme import load_programme
+from proceedings.read.store import SCHEMA as NOTE_SCHEMA
+from proceedings.structure import privacy
+from proceedings.support import cachefile, regexcache
 
 from .conftest import TINY_PROGRAMME, write_tiny_event
 

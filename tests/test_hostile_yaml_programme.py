@@ -25,14 +25,14 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from proceedings import programme as programme_module
-from proceedings import yamlfr
+from proceedings.analyse.vocabulary import load_vocabulary
 from proceedings.build import build
 from proceedings.cli import main
 from proceedings.errors import Diagnostics, ProgrammeError
-from proceedings.programme import load_programme
-from proceedings.render import metadata, plain, rich
-from proceedings.vocabulary import load_vocabulary
+from proceedings.read import programme as programme_module
+from proceedings.read.programme import load_programme
+from proceedings.render.master import metadata, plain, rich
+from proceedings.support import yamlfr
 
 from .conftest import ROOT, TEMPLATES, TINY_PROGRAMME, write_tiny_event
 
@@ -178,7 +178,7 @@ def test_refused_note_header_leaves_the_note_out_and_the_build_goes_on(
 
 def test_header_values_are_read_as_written(tmp_path: Path) -> None:
     """An impossible date or a very long number is a value to warn about, not a crash."""
-    from proceedings.readers.frontmatter import read_header
+    from proceedings.read.readers.frontmatter import read_header
 
     diag = Diagnostics()
     meta, body, offset = read_header(

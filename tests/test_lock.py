@@ -1,4 +1,4 @@
-"""One build at a time per output folder (proceedings/lock.py), without timing: another
+"""One build at a time per output folder (proceedings/support/lock.py), without timing: another
 process holds the lock until the test lets it go."""
 
 from __future__ import annotations
@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 
 from proceedings.errors import ProceedingsError
-from proceedings.lock import output_lock
+from proceedings.support.lock import output_lock
 
 from .conftest import ROOT
 
 HOLDER = """
 import sys
 from pathlib import Path
-from proceedings.lock import output_lock
+from proceedings.support.lock import output_lock
 with output_lock(Path(sys.argv[1]), 0, print):
     print("pris", flush=True)
     sys.stdin.read()  # until the test closes the pipe

@@ -1,4 +1,4 @@
-"""One palette: the colours are written in proceedings/palette.py only, and every colour a
+"""One palette: the colours are written in proceedings/render/palette.py only, and every colour a
 template asks pandoc for is one it gives."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from proceedings import palette
+from proceedings.render import palette
 
 ROOT = Path(__file__).resolve().parent.parent
 HEX = re.compile(r"#[0-9A-Fa-f]{6}\b")

@@ -10,10 +10,10 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from proceedings import export, pdfparts
 from proceedings.build import build
 from proceedings.errors import Diagnostics, ProceedingsError
-from proceedings.programme import load_programme
+from proceedings.export import convert, pdfparts
+from proceedings.read.programme import load_programme
 
 from .conftest import TEMPLATES, write_tiny_event
 
@@ -73,7 +73,7 @@ def composed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(pdfparts, "SPLIT_CHARS", 1_000)
             patch.setattr(pdfparts, "PART_CHARS", size)
-            export.to_pdf(built / "synthese.md", root / f"{name}.pdf", TEMPLATES, event)
+            convert.to_pdf(built / "synthese.md", root / f"{name}.pdf", TEMPLATES, event)
             parts = pdfparts.split(source.read_text(encoding="utf-8"))[1]
         found[name] = root / f"{name}.pdf"
         if name == "chapitres":
@@ -210,7 +210,7 @@ def test_a_part_that_fails_falls_back_to_the_whole(
         whole(job)
 
     monkeypatch.setattr(pdfparts, "run", broken)
-    warnings = export.to_pdf(work / "synthese.md", work / "secours.pdf", TEMPLATES, event)
+    warnings = convert.to_pdf(work / "synthese.md", work / "secours.pdf", TEMPLATES, event)
     # never silent: the memory bound of the parts is lost, and the build says so
     assert [str(w) for w in warnings] == [
         "secours.pdf: avertissement : composition du PDF par parties impossible (panne "
@@ -230,7 +230,7 @@ def test_an_archival_pdf_in_parts_keeps_its_profile(tmp_path: Path) -> None:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(pdfparts, "SPLIT_CHARS", 1_000)
         patch.setattr(pdfparts, "PART_CHARS", 500)
-        export.to_pdf(
+        convert.to_pdf(
             built / "synthese.md",
             tmp_path / "archive.pdf",
             TEMPLATES,

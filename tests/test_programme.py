@@ -9,7 +9,7 @@ import pytest
 
 from proceedings.errors import ProgrammeError
 from proceedings.model import SessionKind
-from proceedings.programme import load_programme
+from proceedings.read.programme import load_programme
 
 from .conftest import DEMO, TINY_PROGRAMME
 

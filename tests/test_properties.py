@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 
 from proceedings.errors import Diagnostics, SourceError
 from proceedings.model import Note
-from proceedings.readers import READERS, frontmatter
-from proceedings.readers.subtitles import parse_time
-from proceedings.speakers import split_label
+from proceedings.read.readers import READERS, frontmatter
+from proceedings.read.readers.subtitles import parse_time
+from proceedings.structure.speakers import split_label
 
 settings.register_profile(
     "ci", max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow]

@@ -8,7 +8,7 @@ import pytest
 
 from proceedings.errors import Diagnostics, SourceError
 from proceedings.model import NoteStatus, NoteType
-from proceedings.readers import discover, markdown, read_or_report, text
+from proceedings.read.readers import discover, markdown, read_or_report, text
 
 
 def read_md(source: str | bytes, diag: Diagnostics | None = None):  # type: ignore[no-untyped-def]

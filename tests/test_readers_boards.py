@@ -23,9 +23,9 @@ from hypothesis import strategies as st
 
 from proceedings.errors import Diagnostics, SourceError
 from proceedings.model import Note
-from proceedings.readers import READERS, Found, boards, read_or_report
-from proceedings.structure import PROPOSAL_HEADING
-from proceedings.typography import spans_md
+from proceedings.read.readers import READERS, Found, boards, read_or_report
+from proceedings.render.typography import spans_md
+from proceedings.structure.notes import PROPOSAL_HEADING
 
 CORPUS = Path("/work/shared/corpus-reel/6-ateliers-sondages")
 

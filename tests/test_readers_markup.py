@@ -10,7 +10,7 @@ import pytest
 
 from proceedings.errors import Diagnostics
 from proceedings.model import Note
-from proceedings.readers import markdown
+from proceedings.read.readers import markdown
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus-reel"
 # What markup left in a text looks like: a tag, a comment, a site generator's tag.
@@ -123,7 +123,7 @@ def test_site_generator_tags_are_not_text_but_code_is() -> None:
 
 def test_admonitions_are_framed_boxes_with_their_title() -> None:
     from proceedings.model import NoteContent
-    from proceedings.render import render_note
+    from proceedings.render.master import render_note
 
     note = read(
         '## Points\n\n!!! note "À retenir"\n    Premier point.\n\n    Second paragraphe.\n\n'
@@ -167,7 +167,7 @@ def test_a_header_title_is_not_repeated_and_shifts_the_headings() -> None:
 
 
 def test_links_keep_their_text_and_their_address_when_it_is_a_web_one() -> None:
-    from proceedings.typography import spans_md
+    from proceedings.render.typography import spans_md
 
     note = read(
         'Voir [la délibération](https://exemple.org/d?x=1&y=2), <a href="javascript:alert(1)">'

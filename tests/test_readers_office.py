@@ -19,7 +19,7 @@ from PIL import Image
 
 from proceedings.errors import Diagnostics, SourceError
 from proceedings.model import Note, NoteStatus
-from proceedings.readers import office
+from proceedings.read.readers import office
 
 MARKDOWN = """\
 ## Atelier mobilité

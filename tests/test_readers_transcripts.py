@@ -7,7 +7,7 @@ import pytest
 
 from proceedings.errors import Diagnostics, SourceError
 from proceedings.model import Note
-from proceedings.readers import subtitles, text
+from proceedings.read.readers import subtitles, text
 
 TEAMS = """\
 WEBVTT
@@ -204,7 +204,7 @@ def test_whisper_segments_are_read_whatever_surrounds_them() -> None:
 
 
 def test_whisperx_segments_in_markdown_are_turns() -> None:
-    from proceedings.readers import markdown
+    from proceedings.read.readers import markdown
 
     source = (
         "# Atelier\n\nNotes relues.\n\n"

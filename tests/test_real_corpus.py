@@ -21,7 +21,7 @@ from pypdf import PdfReader
 from proceedings.build import collect
 from proceedings.cli import main
 from proceedings.errors import Diagnostics
-from proceedings.speakers import is_description, is_first_name, is_name, is_role
+from proceedings.structure.speakers import is_description, is_first_name, is_name, is_role
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 CORPUS = SHARED / "corpus-reel"
@@ -203,8 +203,8 @@ def test_a_long_day_keeps_to_its_page_budget_and_the_proceedings_hold_every_note
 
     from proceedings.build import collect
     from proceedings.errors import Diagnostics
-    from proceedings.export import chapter_pages
-    from proceedings.structure import CHAT_EMOJI, CHAT_NOTICE
+    from proceedings.export.convert import chapter_pages
+    from proceedings.structure.notes import CHAT_EMOJI, CHAT_NOTICE
 
     event, out, _ = real_day
     synthesis = collect(event, Diagnostics()).synthesis

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from proceedings import regexcache
+from proceedings.support import regexcache
 
 # Letters of every script, case-insensitive, as in spaCy's French tokenizer exceptions.
 PATTERN = r"(?iu)^(?:[^\W\d_]+-(?:[^\W\d_]+-)*[^\W\d_]+|l['’](?P<mot>\w+))$"
@@ -98,7 +98,7 @@ def test_fast_patterns_leave_no_file(tmp_path: Path) -> None:
 def test_the_model_tokenizes_the_same_with_its_cached_regexes(tmp_path: Path) -> None:
     """The French tokenizer, loaded twice through the cache: same tokens as spaCy alone."""
     spacy = pytest.importorskip("spacy")
-    from proceedings.analysis import MODEL, load_nlp
+    from proceedings.analyse.analysis import MODEL, load_nlp
 
     text = "L’élue d’Île-de-France a dit : peut-être qu’aujourd’hui, c’est-à-dire demain."
     plain = [t.text for t in spacy.load(MODEL, exclude=["parser"])(text)]

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from proceedings.budget import Account
-from proceedings.condense import Extract
 from proceedings.model import Group, Session, SessionKind
-from proceedings.render import clock, heading, heure, label_details, render_account
+from proceedings.render.master import clock, heading, heure, label_details, render_account
+from proceedings.select.budget import Account
+from proceedings.select.condense import Extract
 
 SESSION = Session("table-ronde", SessionKind.TABLE_RONDE, "Table ronde", dt.time(9, 15))
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from proceedings.errors import Diagnostics
 from proceedings.model import NoteStatus, Publication
-from proceedings.readers import subtitles, text
-from proceedings.statuses import apply_statuses
+from proceedings.read.readers import subtitles, text
+from proceedings.read.statuses import apply_statuses
 
 VTT = "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Claire Martin>Bonjour à tous.\n"
 

@@ -1,4 +1,4 @@
-"""The store of notes read by pandoc (proceedings/store.py), used directly: kept by
+"""The store of notes read by pandoc (proceedings/read/store.py), used directly: kept by
 content, read back whole, never trusted when damaged, swept and purged."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from pathlib import Path
 
 from proceedings.errors import Diagnostic, Severity
 from proceedings.model import Block, FrontMatter, Note, Span
-from proceedings.store import NoteStore
+from proceedings.read.store import NoteStore
 
 
 def _note(shown: str) -> Note:

@@ -8,8 +8,8 @@ import pytest
 
 from proceedings.errors import Diagnostics
 from proceedings.model import Block, FrontMatter, Note, Span
-from proceedings.programme import load_programme
-from proceedings.structure import assign
+from proceedings.read.programme import load_programme
+from proceedings.structure.notes import assign
 
 from .conftest import write_tiny_event
 
@@ -106,7 +106,7 @@ sessions:
 
 
 def structured(tmp_path: Path, body: str, name: str = "n.md", diag: Diagnostics | None = None):  # type: ignore[no-untyped-def]
-    from proceedings.readers import discover, read_or_report
+    from proceedings.read.readers import discover, read_or_report
 
     root = tmp_path / "ev"
     (root / "table-ronde").mkdir(parents=True)
@@ -305,7 +305,7 @@ def test_participants_declared_in_the_header(tmp_path: Path) -> None:
     ],
 )
 def test_a_name_is_a_person_not_a_heading_or_a_place(label: str, person: bool) -> None:
-    from proceedings.speakers import is_name
+    from proceedings.structure.speakers import is_name
 
     assert is_name(label) is person
 
@@ -424,7 +424,7 @@ def _turns(content):  # type: ignore[no-untyped-def]
     ],
 )
 def test_labels_of_real_minutes(text: str, label: str | None) -> None:
-    from proceedings.speakers import split_label
+    from proceedings.structure.speakers import split_label
 
     found = split_label(text)
     assert (found[0] if found else None) == label

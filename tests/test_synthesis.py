@@ -74,18 +74,18 @@ def test_key_messages_written_or_chosen_and_marked(demo) -> None:  # type: ignor
 
 
 def result_selection(result: BuildResult):  # type: ignore[no-untyped-def]
-    from proceedings.analysis import Analyser
-    from proceedings.selection import select
-    from proceedings.vocabulary import Vocabulary
+    from proceedings.analyse.analysis import Analyser
+    from proceedings.analyse.vocabulary import Vocabulary
+    from proceedings.select.selection import select
 
     tags = result_tags(result)
     return select(result.synthesis.sessions, tags, Analyser(Vocabulary(()))).key_points
 
 
 def result_tags(result: BuildResult):  # type: ignore[no-untyped-def]
-    from proceedings.analysis import Analyser
-    from proceedings.tagging import tag
-    from proceedings.vocabulary import Vocabulary
+    from proceedings.analyse.analysis import Analyser
+    from proceedings.analyse.tagging import tag
+    from proceedings.analyse.vocabulary import Vocabulary
 
     return tag(result.synthesis, Analyser(Vocabulary(())))
 

@@ -8,16 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from proceedings.analysis import Analyser, Cache, acronyms, load_nlp
+from proceedings.analyse.analysis import Analyser, Cache, acronyms, load_nlp
+from proceedings.analyse.tagging import _indexed, _Mentions, tag
+from proceedings.analyse.vocabulary import Vocabulary, load_vocabulary
 from proceedings.build import build
 from proceedings.cli import main
 from proceedings.errors import Diagnostics
 from proceedings.model import Synthesis, Theme
-from proceedings.programme import load_programme
-from proceedings.readers import discover, read_or_report
-from proceedings.structure import assign
-from proceedings.tagging import _indexed, _Mentions, tag
-from proceedings.vocabulary import Vocabulary, load_vocabulary
+from proceedings.read.programme import load_programme
+from proceedings.read.readers import discover, read_or_report
+from proceedings.structure.notes import assign
 
 from .conftest import TEMPLATES, write_tiny_event
 
@@ -283,7 +283,7 @@ def test_motscles_command_ranks_each_text(
 
 def test_spacy_batches_are_bounded_by_characters() -> None:
     """Long pieces go to spaCy a few at a time, short ones many at a time, order kept."""
-    from proceedings.analysis import pipe
+    from proceedings.analyse.analysis import pipe
 
     class Recorder:
         def __init__(self) -> None:
@@ -303,7 +303,7 @@ def test_spacy_batches_are_bounded_by_characters() -> None:
 def test_analysis_processes_started_early_give_the_same_analyses(tmp_path: Path, nlp) -> None:  # type: ignore[no-untyped-def]
     """A first build starts its analysis processes before reading the notes: whatever the
     size of the texts, they give the analyses of the model loaded here."""
-    from proceedings.analysis import plain_text
+    from proceedings.analyse.analysis import plain_text
 
     texts = [
         plain_text("Le bénévolat recule dans les communes rurales du Finistère."),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from proceedings.model import Span
-from proceedings.typography import NBSP, NNBSP, escape, french, spans_md, text_md
+from proceedings.render.typography import NBSP, NNBSP, escape, french, spans_md, text_md
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from proceedings.wording import at_place, event_noun, with_article
+from proceedings.render.wording import at_place, event_noun, with_article
 
 
 @pytest.mark.parametrize(

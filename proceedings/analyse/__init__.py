@@ -1,0 +1,1 @@
+"""3. Analyse : spaCy, mots-clés, thèmes, entités, sigles."""

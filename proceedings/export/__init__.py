@@ -1,0 +1,1 @@
+"""6. Export : DOCX, PDF et HTML par pandoc et typst, finitions."""

@@ -1,0 +1,1 @@
+"""5. Rendu : gabarits Jinja2, typographie, graphiques, vers le Markdown maître."""

@@ -1,0 +1,1 @@
+"""4. Sélection : messages clés, citations, budget de pages, comptes rendus condensés."""

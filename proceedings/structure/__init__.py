@@ -1,0 +1,1 @@
+"""2. Structure : séances, tours de parole, citations, propositions, intervenants."""

@@ -1,0 +1,1 @@
+"""Support : écritures atomiques, caches, verrou, ordonnancement, YAML borné."""
