@@ -23,7 +23,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, TypeVar
 
-from . import yamlfr
+from . import yamlcheck, yamlfr
 from .errors import Diagnostics
 from .limits import STATUS_FILE
 from .model import Note, NoteStatus, Publication
@@ -79,7 +79,7 @@ def _entries(data: dict[str, Any], text: str, shown: str, diag: Diagnostics) -> 
         for unknown in sorted(set(value) - set(_KEYS), key=str):
             diag.warning(
                 f"« {key} », {yamlfr.excerpt(str(unknown))} : "
-                f"{yamlfr.unknown_key(str(unknown), _KEYS)}",
+                f"{yamlcheck.unknown_key(str(unknown), _KEYS)}",
                 shown,
                 line,
             )

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import safeio, yamlfr
+from . import safeio, yamlcheck, yamlfr
 from .errors import Diagnostics
 from .model import Theme
 
@@ -191,7 +191,7 @@ def _list(value: Any, src: _Source, key: str, diag: Diagnostics) -> list[Any]:
         return []
     if len(value) > MAX_ENTRIES:
         diag.error(
-            f"{key} : {yamlfr.too_long(len(value), MAX_ENTRIES)}, les suivants sont ignorés",
+            f"{key} : {yamlcheck.too_long(len(value), MAX_ENTRIES)}, les suivants sont ignorés",
             src.path,
             src.line(key.split(".")[-1]),
         )
@@ -206,7 +206,7 @@ def _unknown(
         if key not in known:
             prefix = f"{where}." if where else ""
             diag.warning(
-                f"{prefix}{yamlfr.excerpt(key)} : {yamlfr.unknown_key(str(key), known)}",
+                f"{prefix}{yamlfr.excerpt(key)} : {yamlcheck.unknown_key(str(key), known)}",
                 src.path,
                 src.line(str(key)),
             )

@@ -20,9 +20,7 @@ is not a YAML 1.1 sexagesimal number, ``non`` and ``2019-02-30`` stay text.
 
 from __future__ import annotations
 
-import difflib
 import unicodedata
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -281,22 +279,6 @@ def _too_expanded(elements: bool) -> str:
         else f"{count_text(MAX_EXPANDED_CHARS)} caractères"
     )
     return f"alias YAML trop développé (plus de {bound} une fois les alias remplacés)"
-
-
-def unknown_key(key: str, known: Iterable[str]) -> str:
-    """What is said of a key a file's format does not have, in every YAML file an editor
-    writes (programme, statuses, keyword rules): ignored, and the key that was meant (the
-    closest, for a typo) or else the keys there are."""
-    keys = list(known)
-    close = difflib.get_close_matches(key, keys, n=1) if len(key) < 40 else []
-    if close:
-        return f"clé inconnue, ignorée (vouliez-vous dire « {close[0]} » ?)"
-    return f"clé inconnue, ignorée (clés possibles : {', '.join(keys)})"
-
-
-def too_long(count: int, limit: int) -> str:
-    """What is said of a list over its bound, in every YAML file an editor writes."""
-    return f"liste trop longue ({count_text(count)} éléments ; au plus {count_text(limit)})"
 
 
 def excerpt(text: str, size: int = 60) -> str:
