@@ -16,18 +16,18 @@ Every YAML text the build reads comes from the event folder, so it is read as ho
 
 Scalars are kept as written (text), as the programme reads them: ``9:15`` stays a time and
 is not a YAML 1.1 sexagesimal number, ``non`` and ``2019-02-30`` stay text.
+
+The files an editor writes (programme, statuses, thesaurus, keyword rules) are then checked
+value by value by :mod:`proceedings.yamlcheck`; a note's header is read with :func:`load`.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from pathlib import Path
 from typing import Any
 
 import yaml
 
-from . import safeio
-from .errors import Diagnostics, SourceError
 from .safeio import count_text
 
 # Bounds, chosen far above any real file (the demo programme has under 700 elements, a
@@ -127,35 +127,6 @@ def load(text: str, max_chars: int, first_line: int = 1) -> Any:
     text keys, lists, texts as written, and None for empty values."""
     node = compose(text, max_chars, first_line)
     return None if node is None else _data(node, {}, first_line)
-
-
-def read_mapping(
-    path: Path, diag: Diagnostics, max_bytes: int
-) -> tuple[dict[str, Any] | None, bytes, str]:
-    """An event's YAML file of « clé : valeur » lines: (data, bytes, text). A file that
-    cannot be used is reported with its line and gives None; an empty one gives {}."""
-    try:
-        raw = safeio.read_input(path, str(path), max_bytes)
-    except SourceError as exc:
-        diag.error(f"{exc.message}, fichier ignoré", exc.path, exc.line)
-        return None, b"", ""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        diag.error("le fichier n’est pas en UTF-8, ignoré", path)
-        return None, raw, ""
-    try:
-        data = load(text, max_bytes)
-    except Refused as exc:
-        syntax = "erreur de syntaxe YAML : " if exc.syntax else ""
-        diag.error(f"{syntax}{exc.problem}, fichier ignoré", path, exc.line)
-        return None, raw, text
-    if data is None:
-        return {}, raw, text
-    if not isinstance(data, dict):
-        diag.error("attendu des lignes « clé : valeur », fichier ignoré", path, 1)
-        return None, raw, text
-    return data, raw, text
 
 
 def line_of(node: yaml.Node, first_line: int = 1) -> int:
