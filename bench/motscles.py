@@ -206,8 +206,8 @@ def main() -> int:
             f"{verdict_speed}).",
             "",
             "La méthode est décrite en tête de `proceedings/analyse/tagging.py` et de "
-            "`proceedings/analyse/analysis.py`. Rien n’y est réglé document par document : les mêmes "
-            "constantes valent pour tous les textes.",
+            "`proceedings/analyse/analysis.py`. Rien n’y est réglé document par document : "
+            "les mêmes constantes valent pour tous les textes.",
             "",
         ]
     )

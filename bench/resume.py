@@ -163,8 +163,8 @@ def main() -> int:
         f"Intervenants principaux (15 % des mots ou plus) représentés dans le compte rendu : "
         f"{share:.0%}.",
         "",
-        "La méthode est décrite en tête de `proceedings/select/condense.py` ; elle est la même pour "
-        "tous les textes (rien n’y est réglé document par document). Ses trois constantes "
+        "La méthode est décrite en tête de `proceedings/select/condense.py` ; elle est la même "
+        "pour tous les textes (rien n’y est réglé document par document). Ses trois constantes "
         "(poids d’une paire de mots, poids de l’ouverture, longueur des phrases) ont été "
         "choisies parmi une dizaine d’essais sur ce jeu de développement ; la partie du "
         "corpus mise de côté n’a pas servi. Des extraits disent ce "

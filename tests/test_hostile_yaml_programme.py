@@ -248,8 +248,9 @@ def test_vocabulary_lists_over_the_bound_are_cut_with_a_message(tmp_path: Path) 
     )
     diag = Diagnostics()
     vocabulary = load_vocabulary(TEMPLATES, tmp_path, diag)
+    # at the list's line, as in the programme: its first item
     assert [str(d) for d in diag] == [
-        f"{path}:1: exclure : liste trop longue (2\u202f001 éléments ; au plus 2\u202f000), "
+        f"{path}:2: exclure : liste trop longue (2\u202f001 éléments ; au plus 2\u202f000), "
         "les suivants sont ignorés"
     ]
     assert len(vocabulary.overrides.exclure) == 2_000

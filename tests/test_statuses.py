@@ -47,6 +47,7 @@ def test_a_transcript_gets_its_status_and_rapporteur_from_the_status_file(tmp_pa
 
 
 def test_mistakes_in_the_status_file_are_told_with_their_line(tmp_path: Path) -> None:
+    """Each at the line of what is wrong: the unknown key, the unknown value, the path."""
     (tmp_path / "statuts.yaml").write_text(
         "table-ronde/sale.vtt: valide\ncloture/notes.txt:\n  statut: fini\n  relu_par: X\n",
         encoding="utf-8",
@@ -59,12 +60,12 @@ def test_mistakes_in_the_status_file_are_told_with_their_line(tmp_path: Path) ->
             "« cloture/notes.txt », relu_par : clé inconnue, ignorée (clés possibles : "
             "statut, rapporteur, publication)",
             shown,
-            2,
+            4,
         ),
         (
             "« cloture/notes.txt » : statut « fini » inconnu (statuts : brouillon, relu, valide)",
             shown,
-            2,
+            3,
         ),
         (
             "« table-ronde/sale.vtt » : aucune note lue sous ce chemin dans le dossier de "
@@ -101,6 +102,38 @@ def test_the_status_file_says_where_a_note_is_published(tmp_path: Path) -> None:
         (
             "« cloture/notes.txt » : publication « partielle » inconnue (publications : "
             "integrale, condensee, actes)",
-            1,
+            2,
         )
     ]
+
+
+def test_a_wrong_value_is_told_at_its_own_line(tmp_path: Path) -> None:
+    (tmp_path / "statuts.yaml").write_text(
+        "table-ronde/salle.vtt:\n  statut: valide\n  rapporteur: [Claire Martin]\n"
+        "cloture/notes.txt:\n  statut: relu\n  publication: partout\n",
+        encoding="utf-8",
+    )
+    diag = Diagnostics()
+    vtt, notes = apply_statuses(_notes(), tmp_path, diag)
+    assert [(d.message, d.line) for d in diag] == [
+        ("« table-ronde/salle.vtt », rapporteur : attendu un texte, reçu une liste", 3),
+        (
+            "« cloture/notes.txt » : publication « partout » inconnue (publications : "
+            "integrale, condensee, actes)",
+            6,
+        ),
+    ]
+    assert (vtt.meta.statut, vtt.meta.rapporteur) == (NoteStatus.VALIDE, "")
+    assert (notes.meta.statut, notes.meta.publication) == (NoteStatus.RELU, None)
+
+
+def test_a_path_written_twice_is_an_error_and_the_last_line_is_used(tmp_path: Path) -> None:
+    (tmp_path / "statuts.yaml").write_text(
+        "cloture/notes.txt: brouillon\ncloture/notes.txt: valide\n", encoding="utf-8"
+    )
+    diag = Diagnostics()
+    _vtt, notes = apply_statuses(_notes(), tmp_path, diag)
+    assert [str(d) for d in diag] == [
+        f"{(tmp_path / 'statuts.yaml').as_posix()}:2: clé « cloture/notes.txt » répétée"
+    ]
+    assert notes.meta.statut is NoteStatus.VALIDE

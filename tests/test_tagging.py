@@ -203,6 +203,46 @@ def test_second_run_makes_no_spacy_call_and_a_corrupt_cache_is_rebuilt(tmp_path:
     assert changed.nlp_calls == 3  # another thesaurus: every note is analysed again
 
 
+def test_vocabulary_mistakes_are_told_at_the_line_of_the_value(tmp_path: Path) -> None:
+    """Each at the line of the value or key itself, not at the first line that mentions
+    its key (« variantes » is on line 4 too); the rest of the file is used."""
+    (tmp_path / "thesaurus.yaml").write_text(
+        "themes:\n"
+        "  - id: mobilite\n"
+        "    libelle: Mobilité\n"
+        "    variantes: [covoiturage, {a: b}]\n"
+        "  - id: Sante\n"
+        "    libelle: Santé\n"
+        "  - id: eau\n"
+        "    libelle: Eau\n"
+        "    variantes:\n"
+        "      cle: valeur\n"
+        "    sigel: EAU\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "mots-cles.yaml").write_text(
+        "renommer:\n  covoiturage: [a, b]\nfusionner: mobilité\n", encoding="utf-8"
+    )
+    diag = Diagnostics()
+    vocabulary = load_vocabulary(TEMPLATES, tmp_path, diag)
+    thesaurus, rules = tmp_path / "thesaurus.yaml", tmp_path / "mots-cles.yaml"
+    assert [str(d) for d in diag] == [
+        f"{thesaurus}:4: themes[1].variantes[2] : attendu un texte, reçu un ensemble de clés",
+        f"{thesaurus}:5: themes[2] : « id » (minuscules, chiffres, tirets) et « libelle » sont "
+        "obligatoires, thème ignoré",
+        f"{thesaurus}:11: avertissement : themes[3].sigel : clé inconnue, ignorée (vouliez-vous "
+        "dire « sigle » ?)",
+        f"{thesaurus}:10: themes[3].variantes : attendu une liste, reçu un ensemble de clés",
+        f"{rules}:3: fusionner : attendu des lignes « cible : [variantes] »",
+        f"{rules}:2: renommer.covoiturage : attendu un texte, reçu une liste",
+    ]
+    mobility, water = vocabulary.theme("mobilite"), vocabulary.theme("eau")
+    assert mobility is not None and mobility.variantes == ("Mobilité", "covoiturage")
+    assert water is not None and water.variantes == ("Eau",)
+    assert vocabulary.theme("Sante") is None
+    assert (vocabulary.overrides.renommer, vocabulary.overrides.fusionner) == ((), ())
+
+
 def test_overrides_keep_ban_rename_merge_and_say_what_they_did(tmp_path: Path, nlp) -> None:  # type: ignore[no-untyped-def]
     root, synthesis = event_with(
         tmp_path,

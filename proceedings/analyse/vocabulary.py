@@ -2,7 +2,9 @@
 
 ``templates/thesaurus.yaml`` ships the field's themes; an event adds, replaces or removes
 themes with its own ``thesaurus.yaml``. ``mots-cles.yaml`` in the event folder keeps, bans,
-renames or merges keywords. Both are validated with the file and line of every problem.
+renames or merges keywords. Both are checked as every YAML file an editor writes
+(:mod:`proceedings.support.yamlcheck`): each problem is told with the file, the line of the value
+itself and its key path, and the rest of the file is used.
 
 Both come from the event folder and are read as hostile input: only a regular file of at
 most :data:`MAX_FILE_BYTES` is read (a named pipe is refused, never waited on), with the
@@ -17,15 +19,14 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from proceedings.errors import Diagnostics
 from proceedings.model import Theme
-from proceedings.support import safeio, yamlfr
+from proceedings.support import safeio, yamlcheck
+from proceedings.support.yamlcheck import ID_RE, Checker, Node
 
 THESAURUS_FILE = "thesaurus.yaml"
 OVERRIDES_FILE = "mots-cles.yaml"
-_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 MAX_FILE_BYTES = 2 * safeio.MIB  # the default thesaurus is 6 kB
 MAX_ENTRIES = 2_000  # themes, variants of a theme, words of a rule: the rest is ignored
 
@@ -66,147 +67,88 @@ def load_vocabulary(templates: Path, event_dir: Path, diag: Diagnostics) -> Voca
     for path in (templates / THESAURUS_FILE, event_dir / THESAURUS_FILE):
         if not os.path.lexists(path):
             continue
-        data, raw, src = _load(path, diag)
+        c = _checker(path)
+        root, raw = yamlcheck.read_mapping(c, path, MAX_FILE_BYTES)
         sources.append(raw)
-        if data is None:
-            continue
-        for theme_id in _strings(data.get("retirer"), src, "retirer", diag):
-            themes.pop(theme_id, None)
-        entries = _list(data.get("themes"), src, "themes", diag)
-        for i, entry in enumerate(entries, start=1):
-            theme = _theme(entry, src, f"themes[{i}]", diag)
-            if theme is not None:
-                themes[theme.id] = theme
-        _unknown(data, ("themes", "retirer"), src, diag)
+        if root is not None:
+            _thesaurus(c, root, themes)
+        diag.extend(c.problems)
     overrides = Overrides()
     path = event_dir / OVERRIDES_FILE
     if os.path.lexists(path):
-        data, raw, src = _load(path, diag)
+        c = _checker(path)
+        root, raw = yamlcheck.read_mapping(c, path, MAX_FILE_BYTES)
         sources.append(raw)
-        if data is not None:
-            overrides = _overrides(data, src, diag)
+        if root is not None:
+            overrides = _overrides(c, root)
+        diag.extend(c.problems)
     digest = hashlib.sha256(b"\0".join(sources)).hexdigest()
     return Vocabulary(tuple(themes.values()), overrides, digest)
 
 
-@dataclass(frozen=True, slots=True)
-class _Source:
-    """A file read, kept for the lines of messages (never read a second time)."""
-
-    path: Path
-    text: str = ""
-
-    def line(self, needle: str) -> int | None:
-        """The first line of the file that mentions ``needle``."""
-        at = self.text.find(needle) if needle else -1
-        return None if at < 0 else self.text.count("\n", 0, at) + 1
+def _checker(path: Path) -> Checker:
+    """The checker of one file: used in part, its lists cut at :data:`MAX_ENTRIES`."""
+    return Checker(str(path), max_items=MAX_ENTRIES, partial=True)
 
 
-def _load(path: Path, diag: Diagnostics) -> tuple[dict[str, Any] | None, bytes, _Source]:
-    data, raw, text = yamlfr.read_mapping(path, diag, MAX_FILE_BYTES)
-    return data, raw, _Source(path, text)
+def _thesaurus(c: Checker, root: Node, themes: dict[str, Theme]) -> None:
+    """Apply a thesaurus file to the themes: what it removes, then what it adds or
+    replaces."""
+    f = c.mapping(root, "", ("themes", "retirer")) or {}
+    for theme_id in c.texts(f.get("retirer"), "retirer", bare=True):
+        themes.pop(theme_id, None)
+    for theme in c.sequence(f.get("themes"), "themes", lambda n, k: _theme(c, n, k)):
+        themes[theme.id] = theme
 
 
-def _theme(entry: Any, src: _Source, key: str, diag: Diagnostics) -> Theme | None:
-    if not isinstance(entry, dict):
-        diag.error(f"{key} : attendu id, libelle et variantes", src.path, src.line(key))
+def _theme(c: Checker, node: Node, key: str) -> Theme | None:
+    if not isinstance(node.value, dict):
+        c.error(node, key, "attendu id, libelle et variantes")
         return None
-    theme_id, libelle = _text(entry.get("id")), _text(entry.get("libelle"))
-    if not _ID.match(theme_id) or not libelle:
-        diag.error(
-            f"{key} : « id » (minuscules, chiffres, tirets) et « libelle » sont "
-            "obligatoires, thème ignoré",
-            src.path,
-            src.line(theme_id or key),
+    f = c.mapping(node, key, ("id", "libelle", "variantes", "sigle")) or {}
+    theme_id = c.text(f.get("id"), c.join(key, "id"))
+    libelle = c.text(f.get("libelle"), c.join(key, "libelle"))
+    if not ID_RE.match(theme_id) or not libelle:
+        c.error(
+            node,
+            key,
+            "« id » (minuscules, chiffres, tirets) et « libelle » sont obligatoires, thème ignoré",
         )
         return None
-    variantes = _strings(entry.get("variantes"), src, f"{key}.variantes", diag)
-    _unknown(entry, ("id", "libelle", "variantes", "sigle"), src, diag, key)
-    sigle = _text(entry.get("sigle"))
+    variantes = c.texts(f.get("variantes"), c.join(key, "variantes"), bare=True)
+    sigle = c.text(f.get("sigle"), c.join(key, "sigle"))
     # The label and the acronym always express the theme too.
     words = tuple(dict.fromkeys((libelle, *((sigle,) if sigle else ()), *variantes)))
     return Theme(theme_id, libelle, words, sigle)
 
 
-def _overrides(data: dict[str, Any], src: _Source, diag: Diagnostics) -> Overrides:
-    _unknown(data, ("garder", "exclure", "renommer", "fusionner"), src, diag)
-    renommer = data.get("renommer") or {}
-    fusionner = data.get("fusionner") or {}
-    if not isinstance(renommer, dict):
-        diag.error(
-            "renommer : attendu des lignes « ancien : nouveau »", src.path, src.line("renommer")
-        )
-        renommer = {}
-    if not isinstance(fusionner, dict):
-        diag.error(
-            "fusionner : attendu des lignes « cible : [variantes] »",
-            src.path,
-            src.line("fusionner"),
-        )
-        fusionner = {}
+def _overrides(c: Checker, root: Node) -> Overrides:
+    f = c.mapping(root, "", ("garder", "exclure", "renommer", "fusionner")) or {}
+    renommer = _rules(c, f.get("renommer"), "renommer", "attendu des lignes « ancien : nouveau »")
+    fusionner = _rules(
+        c, f.get("fusionner"), "fusionner", "attendu des lignes « cible : [variantes] »"
+    )
     return Overrides(
-        garder=_strings(data.get("garder"), src, "garder", diag),
-        exclure=_strings(data.get("exclure"), src, "exclure", diag),
+        garder=c.texts(f.get("garder"), "garder", bare=True),
+        exclure=c.texts(f.get("exclure"), "exclure", bare=True),
         renommer=tuple(
-            (k.strip(), _text(v))
-            for k, v in list(renommer.items())[:MAX_ENTRIES]
-            if k.strip() and _text(v)
+            (word, label)
+            for word, value in renommer
+            if (label := c.text(value, c.join("renommer", word)))
         ),
         fusionner=tuple(
-            (k.strip(), _strings(v, src, f"fusionner.{k}", diag))
-            for k, v in list(fusionner.items())[:MAX_ENTRIES]
-            if k.strip()
+            (word, c.texts(value, c.join("fusionner", word), bare=True))
+            for word, value in fusionner
         ),
     )
 
 
-def _strings(value: Any, src: _Source, key: str, diag: Diagnostics) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list):
-        diag.error(f"{key} : attendu une liste", src.path, src.line(key.split(".")[-1]))
-        return ()
-    value = _list(value, src, key, diag)
-    if not all(isinstance(v, str | None) for v in value):
-        diag.error(
-            f"{key} : attendu une liste de textes, éléments ignorés",
-            src.path,
-            src.line(key.split(".")[-1]),
-        )
-    return tuple(v.strip() for v in value if isinstance(v, str) and v.strip())
-
-
-def _text(value: Any) -> str:
-    """A text value, stripped; anything else (a list, a mapping, nothing) is no text."""
-    return value.strip() if isinstance(value, str) else ""
-
-
-def _list(value: Any, src: _Source, key: str, diag: Diagnostics) -> list[Any]:
-    if value is None:
+def _rules(c: Checker, node: Node | None, key: str, expected: str) -> list[tuple[str, Node]]:
+    """The « keyword : value » lines of a rule, at most :data:`MAX_ENTRIES` of them."""
+    if node is None or not node.value:
         return []
-    if not isinstance(value, list):
-        diag.error(f"{key} : attendu une liste", src.path, src.line(key))
+    if not isinstance(node.value, dict):
+        c.error(node, key, expected)
         return []
-    if len(value) > MAX_ENTRIES:
-        diag.error(
-            f"{key} : {yamlfr.too_long(len(value), MAX_ENTRIES)}, les suivants sont ignorés",
-            src.path,
-            src.line(key.split(".")[-1]),
-        )
-        return value[:MAX_ENTRIES]
-    return value
-
-
-def _unknown(
-    data: dict[str, Any], known: tuple[str, ...], src: _Source, diag: Diagnostics, where: str = ""
-) -> None:
-    for key in data:
-        if key not in known:
-            prefix = f"{where}." if where else ""
-            diag.warning(
-                f"{prefix}{yamlfr.excerpt(key)} : {yamlfr.unknown_key(str(key), known)}",
-                src.path,
-                src.line(str(key)),
-            )
+    lines: list[tuple[str, Node]] = list(node.value.items())[:MAX_ENTRIES]
+    return [(word.strip(), value) for word, value in lines if word.strip()]

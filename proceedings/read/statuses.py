@@ -10,8 +10,10 @@ watermark can go.
       publication: actes
 
 Keys are note paths relative to the event folder. The file is the editor's word: its status
-replaces the one a note's header gives (the deposit report says so). Unknown paths, unknown
-statuses and unknown keys are reported with their line; the rest of the file is used.
+replaces the one a note's header gives (the deposit report says so). The file is checked as
+every YAML file an editor writes (:mod:`proceedings.support.yamlcheck`): unknown paths, unknown
+statuses, unknown keys and a path written twice (the last one is used) are reported at
+their own line; the rest of the file is used.
 """
 
 from __future__ import annotations
@@ -21,12 +23,14 @@ import difflib
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from proceedings.errors import Diagnostics
 from proceedings.model import Note, NoteStatus, Publication
-from proceedings.support import yamlfr
+from proceedings.support import yamlcheck
 from proceedings.support.limits import STATUS_FILE
+from proceedings.support.yamlcheck import Checker, Node
+from proceedings.support.yamlfr import excerpt, keyword
 
 MAX_FILE_BYTES = 1024 * 1024
 E = TypeVar("E", bound=Enum)
@@ -48,74 +52,59 @@ def apply_statuses(notes: list[Note], event_dir: Path, diag: Diagnostics) -> lis
     path = event_dir / STATUS_FILE
     if not path.exists() and not path.is_symlink():
         return notes
-    data, _raw, text = yamlfr.read_mapping(path, diag, MAX_FILE_BYTES)
-    if not data:
-        return notes
-    shown = path.as_posix()
-    entries = _entries(data, text, shown, diag)
+    # an entry's key path is the note's path, quoted: « cloture/notes.txt », statut
+    c = Checker(path.as_posix(), separator=", ", partial=True)
+    root, _raw = yamlcheck.read_mapping(c, path, MAX_FILE_BYTES)
+    entries = {} if root is None else _entries(c, root)
     known = {n.path for n in notes}
-    for key in entries:
+    for key, (_entry, line) in entries.items():
         if key not in known:
             close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.6)
             hint = f" (vouliez-vous dire « {close[0]} » ?)" if close else ""
-            diag.warning(
-                f"« {key} » : aucune note lue sous ce chemin dans le dossier de "
-                f"l’événement{hint}, ligne ignorée",
-                shown,
-                _line(text, key),
-            )
-    return [_applied(n, entries[n.path]) if n.path in entries else n for n in notes]
-
-
-def _entries(data: dict[str, Any], text: str, shown: str, diag: Diagnostics) -> dict[str, Entry]:
-    entries: dict[str, Entry] = {}
-    for key, value in data.items():
-        line = _line(text, key)
-        if isinstance(value, str) or value is None:
-            value = {"statut": value}
-        if not isinstance(value, dict):
-            diag.error(f"« {key} » : attendu un statut ({_STATUSES})", shown, line)
-            continue
-        for unknown in sorted(set(value) - set(_KEYS), key=str):
-            diag.warning(
-                f"« {key} », {yamlfr.excerpt(str(unknown))} : "
-                f"{yamlfr.unknown_key(str(unknown), _KEYS)}",
-                shown,
+            c.warning(
                 line,
+                f"« {key} »",
+                f"aucune note lue sous ce chemin dans le dossier de l’événement{hint}, "
+                "ligne ignorée",
             )
-        where = (key, shown, line)
-        status = _chosen(value, "statut", NoteStatus, "inconnu", where, diag)
-        publication = _chosen(value, "publication", Publication, "inconnue", where, diag)
-        rapporteur = value.get("rapporteur")
-        entries[str(key).strip().lstrip("./")] = Entry(
-            status, rapporteur.strip() if isinstance(rapporteur, str) else "", publication
+    diag.extend(c.problems)
+    return [_applied(n, entries[n.path][0]) if n.path in entries else n for n in notes]
+
+
+def _entries(c: Checker, root: Node) -> dict[str, tuple[Entry, int]]:
+    """What the file says of each note, and the line of the note's path."""
+    entries: dict[str, tuple[Entry, int]] = {}
+    for path, node in root.value.items():
+        key = f"« {path} »"
+        if isinstance(node.value, list):
+            c.error(node, key, f"attendu un statut ({_STATUSES})")
+            continue
+        if isinstance(node.value, str):  # "path: valide"
+            fields = {"statut": node}
+        else:
+            fields = c.mapping(node, key, _KEYS) or {}
+        status = _chosen(c, fields.get("statut"), key, "statut", NoteStatus, "inconnu")
+        publication = _chosen(
+            c, fields.get("publication"), key, "publication", Publication, "inconnue"
         )
+        rapporteur = c.text(fields.get("rapporteur"), c.join(key, "rapporteur"))
+        entries[path.strip().lstrip("./")] = (Entry(status, rapporteur, publication), node.key_line)
     return entries
 
 
 def _chosen(
-    value: dict[str, Any],
-    field: str,
-    enum: type[E],
-    unknown: str,
-    where: tuple[str, str, int | None],
-    diag: Diagnostics,
+    c: Checker, node: Node | None, key: str, field: str, enum: type[E], unknown: str
 ) -> E | None:
     """The value of ``field`` among those of ``enum`` (case and accents aside); an error
-    with the entry's line for any other."""
-    raw = value.get(field)
-    if raw is None:
+    at the value's line for any other."""
+    raw = c.text(node, c.join(key, field))
+    if not raw:
         return None
     try:
-        return enum(yamlfr.keyword(raw))
+        return enum(keyword(raw))
     except ValueError:
-        key, shown, line = where
         allowed = ", ".join(str(e.value) for e in enum)
-        diag.error(
-            f"« {key} » : {field} « {yamlfr.excerpt(str(raw))} » {unknown} ({field}s : {allowed})",
-            shown,
-            line,
-        )
+        c.error(node, key, f"{field} « {excerpt(raw)} » {unknown} ({field}s : {allowed})")
         return None
 
 
@@ -132,10 +121,3 @@ def _applied(note: Note, entry: Entry) -> Note:
         said.append(f"rapporteur donné par {STATUS_FILE}")
         meta = dataclasses.replace(meta, rapporteur=entry.rapporteur)
     return dataclasses.replace(note, meta=meta, conversions=(*note.conversions, *said))
-
-
-def _line(text: str, key: str) -> int | None:
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.lstrip("\"' ").startswith(key):
-            return number
-    return None

@@ -16,20 +16,18 @@ Every YAML text the build reads comes from the event folder, so it is read as ho
 
 Scalars are kept as written (text), as the programme reads them: ``9:15`` stays a time and
 is not a YAML 1.1 sexagesimal number, ``non`` and ``2019-02-30`` stay text.
+
+The files an editor writes (programme, statuses, thesaurus, keyword rules) are then checked
+value by value by :mod:`proceedings.support.yamlcheck`; a note's header is read with :func:`load`.
 """
 
 from __future__ import annotations
 
-import difflib
 import unicodedata
-from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 import yaml
 
-from proceedings.errors import Diagnostics, SourceError
-from proceedings.support import safeio
 from proceedings.support.safeio import count_text
 
 # Bounds, chosen far above any real file (the demo programme has under 700 elements, a
@@ -129,35 +127,6 @@ def load(text: str, max_chars: int, first_line: int = 1) -> Any:
     text keys, lists, texts as written, and None for empty values."""
     node = compose(text, max_chars, first_line)
     return None if node is None else _data(node, {}, first_line)
-
-
-def read_mapping(
-    path: Path, diag: Diagnostics, max_bytes: int
-) -> tuple[dict[str, Any] | None, bytes, str]:
-    """An event's YAML file of « clé : valeur » lines: (data, bytes, text). A file that
-    cannot be used is reported with its line and gives None; an empty one gives {}."""
-    try:
-        raw = safeio.read_input(path, str(path), max_bytes)
-    except SourceError as exc:
-        diag.error(f"{exc.message}, fichier ignoré", exc.path, exc.line)
-        return None, b"", ""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        diag.error("le fichier n’est pas en UTF-8, ignoré", path)
-        return None, raw, ""
-    try:
-        data = load(text, max_bytes)
-    except Refused as exc:
-        syntax = "erreur de syntaxe YAML : " if exc.syntax else ""
-        diag.error(f"{syntax}{exc.problem}, fichier ignoré", path, exc.line)
-        return None, raw, text
-    if data is None:
-        return {}, raw, text
-    if not isinstance(data, dict):
-        diag.error("attendu des lignes « clé : valeur », fichier ignoré", path, 1)
-        return None, raw, text
-    return data, raw, text
 
 
 def line_of(node: yaml.Node, first_line: int = 1) -> int:
@@ -281,22 +250,6 @@ def _too_expanded(elements: bool) -> str:
         else f"{count_text(MAX_EXPANDED_CHARS)} caractères"
     )
     return f"alias YAML trop développé (plus de {bound} une fois les alias remplacés)"
-
-
-def unknown_key(key: str, known: Iterable[str]) -> str:
-    """What is said of a key a file's format does not have, in every YAML file an editor
-    writes (programme, statuses, keyword rules): ignored, and the key that was meant (the
-    closest, for a typo) or else the keys there are."""
-    keys = list(known)
-    close = difflib.get_close_matches(key, keys, n=1) if len(key) < 40 else []
-    if close:
-        return f"clé inconnue, ignorée (vouliez-vous dire « {close[0]} » ?)"
-    return f"clé inconnue, ignorée (clés possibles : {', '.join(keys)})"
-
-
-def too_long(count: int, limit: int) -> str:
-    """What is said of a list over its bound, in every YAML file an editor writes."""
-    return f"liste trop longue ({count_text(count)} éléments ; au plus {count_text(limit)})"
 
 
 def excerpt(text: str, size: int = 60) -> str:
