@@ -258,7 +258,7 @@ def _read_and_tag(
     the notes are read and load the model meanwhile."""
     cache = Cache(options.out / CACHE)
     # the French model, loaded at most once in this process (anonymous sessions, analysis)
-    nlp: Callable[[], Any] = analyser.nlp if analyser is not None else functools.cache(load_nlp)
+    nlp: Callable[[], Any] = analyser.nlp if analyser is not None else load_nlp
     vocabulary_diag = Diagnostics()
     early = analyser is None and options.jobs > 1 and cache.empty()
     if early:

@@ -1,11 +1,24 @@
-"""Shared fixtures: a tiny event (two sessions, a Markdown and a text note) in tmp_path."""
+"""Shared fixtures: a tiny event (two sessions, a Markdown and a text note) in tmp_path; the
+demo and the tiny event built once for the whole run, for the tests that only read what a
+build wrote; and their notes' analyses, for the tests whose subject is not the analysis."""
 
 from __future__ import annotations
 
+import fcntl
+import os
+import pickle
 import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
+
+from proceedings.build import CACHE, BuildResult, build
+from proceedings.errors import Diagnostic, Diagnostics
+
+T = TypeVar("T")
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "transcripts"
@@ -94,3 +107,84 @@ def demo_copy(tmp_path: Path) -> Path:
     target = tmp_path / "transcripts"
     shutil.copytree(DEMO, target)
     return target
+
+
+# -- built once for the whole run -------------------------------------------------------------
+
+
+def made_once(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], T]) -> T:
+    """What ``make`` returns, made once in the whole run: the first test process that asks
+    makes it in a folder all the processes share (pytest-xdist's workers have one base
+    folder each, under a common one), under a lock; the others wait and read the value back.
+    ``make`` gets an empty folder and returns a picklable value; if it fails, nothing is kept
+    and the next test that asks tries again (and fails the same way)."""
+    base = factory.getbasetemp()
+    shared = base.parent if "PYTEST_XDIST_WORKER" in os.environ else base
+    folder = shared / f"commun-{name}"
+    with (shared / f"commun-{name}.verrou").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = folder / "valeur.pickle"
+        if done.is_file():
+            value: T = pickle.loads(done.read_bytes())
+            return value
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir()
+        value = make(folder)
+        done.write_bytes(pickle.dumps(value))  # last: the value is there only when whole
+        return value
+
+
+@dataclass(frozen=True)
+class Built:
+    """An event built once for the run: read its outputs, never write into them."""
+
+    event: Path
+    out: Path
+    result: BuildResult
+    diagnostics: tuple[Diagnostic, ...]
+
+    def analyses(self) -> Path:
+        return self.out / CACHE
+
+
+def _built(event: Callable[[Path], Path], formats: tuple[str, ...]) -> Callable[[Path], Built]:
+    def make(folder: Path) -> Built:
+        source = event(folder)
+        diag = Diagnostics()
+        result = build(source, folder / "sortie", formats, diag)
+        return Built(source, folder / "sortie", result, tuple(diag))
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def demo_built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The demo (transcripts/, read in place) built once: DOCX, PDF, HTML and the fiches."""
+    return made_once(
+        tmp_path_factory, "demo", _built(lambda _: DEMO, ("docx", "pdf", "html", "fiches"))
+    )
+
+
+@pytest.fixture(scope="session")
+def tiny_built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The tiny event built once: DOCX, PDF, HTML and the fiches."""
+    return made_once(
+        tmp_path_factory,
+        "petit",
+        _built(lambda f: write_tiny_event(f / "evenement"), ("docx", "pdf", "html", "fiches")),
+    )
+
+
+@pytest.fixture(scope="session")
+def analysed(tiny_built: Built, demo_built: Built) -> Callable[[Path], Path]:
+    """Puts the analyses of the tiny event's and the demo's notes into an output folder
+    before a build, for tests whose subject is not the analysis: the build then neither
+    loads the model nor analyses those notes again (the cache is keyed by content, so a
+    note a test changes is analysed as usual)."""
+
+    def seed(out: Path) -> Path:
+        for built in (tiny_built, demo_built):
+            shutil.copytree(built.analyses(), out / CACHE, dirs_exist_ok=True)
+        return out
+
+    return seed

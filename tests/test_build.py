@@ -14,21 +14,15 @@ from pypdf import PdfReader
 from proceedings.build import build
 from proceedings.errors import Diagnostics, ProceedingsError
 
-from .conftest import TEMPLATES
+from .conftest import TEMPLATES, Built
 
 SESSION_TITLES = ["Ouverture de la matinée", "Ateliers du matin"]
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from .conftest import write_tiny_event
-
-    root = tmp_path_factory.mktemp("build")
-    event = write_tiny_event(root / "evenement")
-    diag = Diagnostics()
-    build(event, root / "sortie", ("docx", "pdf", "html", "fiches"), diag)
-    assert list(diag) == []
-    return root / "sortie"
+def built(tiny_built: Built) -> Path:
+    assert tiny_built.diagnostics == ()
+    return tiny_built.out
 
 
 def test_master_is_kept_for_inspection(built: Path) -> None:

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import docx
-import pytest
 from pypdf import PdfReader
 
-from proceedings.build import build, collect
+from proceedings.build import collect
 from proceedings.errors import Diagnostics
 from proceedings.model import Turn
 
-from .conftest import DEMO
+from .conftest import DEMO, Built
 
 # Real people named in the programme: the demo notes never quote them directly.
 REAL_PEOPLE = [
@@ -73,20 +71,19 @@ def test_no_turn_or_quotation_is_given_to_a_real_person() -> None:
             assert quote.speaker is None or quote.speaker.person is None, quote
 
 
-@pytest.mark.lent
-def test_demo_builds_with_every_session_in_order(tmp_path: Path) -> None:
-    diag = Diagnostics()
-    result = build(DEMO, tmp_path, ("docx", "pdf"), diag)
-    assert list(diag) == []
+def test_demo_builds_with_every_session_in_order(demo_built: Built) -> None:
+    assert demo_built.diagnostics == ()
+    result = demo_built.result
+    assert result.synthesis is not None
     titles = [c.session.titre for c in result.synthesis.sessions]
-    document = docx.Document(str(tmp_path / "synthese.docx"))
+    document = docx.Document(str(demo_built.out / "synthese.docx"))
     headings = [
         p.text for p in document.paragraphs if p.style is not None and p.style.name == "Heading 1"
     ]
     plain = [re.sub(r"[\s\u00a0\u202f]+", " ", h) for h in headings]
     expected = [re.sub(r"\s+", " ", t.replace("'", "’")) for t in titles]
     assert [h for h in plain if h in expected] == expected  # every session, in order
-    reader = PdfReader(str(tmp_path / "synthese.pdf"))
+    reader = PdfReader(str(demo_built.out / "synthese.pdf"))
     assert len(reader.pages) > 20
     assert "Document d’exemple" in (reader.pages[0].extract_text() or "")
 

@@ -10,12 +10,11 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from proceedings.build import build
-from proceedings.errors import Diagnostics, ProceedingsError
+from proceedings.errors import ProceedingsError
 from proceedings.export import convert, pdfparts
 from proceedings.read.programme import load_programme
 
-from .conftest import TEMPLATES, write_tiny_event
+from .conftest import TEMPLATES, Built
 
 HEAD = "#let toc-depth = 2\n// @@corps\n"
 TAIL = "// @@fin-corps\n"
@@ -54,18 +53,18 @@ def test_links_to_another_part_are_left_for_the_joining() -> None:
     assert "#link(<second>)[ici]" in second  # a label of the same part stays a label
 
 
-def test_small_documents_are_composed_whole(tmp_path: Path) -> None:
+def test_small_documents_are_composed_whole(tmp_path: Path, tiny_built: Built) -> None:
     """Below the threshold nothing changes: the footer gives the total of pages."""
-    built = _built(tmp_path)
+    built = _built(tmp_path, tiny_built)
     text = " ".join(p.extract_text() for p in PdfReader(built / "synthese.pdf").pages)
     assert re.search(r"page 1 / \d+", text)
 
 
 @pytest.fixture(scope="module")
-def composed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def composed(tmp_path_factory: pytest.TempPathFactory, tiny_built: Built) -> dict[str, Path]:
     """The tiny event's PDF whole, in parts of whole chapters, and in parts cut at sections."""
     root = tmp_path_factory.mktemp("parties")
-    built = _built(root)
+    built = _built(root, tiny_built)
     event, _ = load_programme(root / "evenement" / "programme.yaml")
     source = built / ".synthese.typ"
     found = {"entier": built / "synthese.pdf"}
@@ -93,10 +92,11 @@ def _outline(reader: PdfReader) -> list[tuple[str, int]]:
     ]
 
 
-def _built(root: Path) -> Path:
-    if not (root / "sortie" / "synthese.pdf").exists():
-        event = write_tiny_event(root / "evenement")
-        build(event, root / "sortie", ("pdf",), Diagnostics())
+def _built(root: Path, tiny: Built) -> Path:
+    """A copy of the tiny event and of its build, in ``root``."""
+    if not (root / "sortie").exists():
+        shutil.copytree(tiny.event, root / "evenement")
+        shutil.copytree(tiny.out, root / "sortie")
     return root / "sortie"
 
 
@@ -194,9 +194,9 @@ def test_the_joined_document_is_one_tagged_accessible_pdf(
 
 
 def test_a_part_that_fails_falls_back_to_the_whole(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tiny_built: Built
 ) -> None:
-    built = _built(tmp_path)
+    built = _built(tmp_path, tiny_built)
     work = tmp_path / "copie"
     shutil.copytree(built, work)
     event, _ = load_programme(tmp_path / "evenement" / "programme.yaml")
@@ -222,10 +222,10 @@ def test_a_part_that_fails_falls_back_to_the_whole(
     assert not list(work.glob(".synthese-*.typ")) and not list(work.glob(".parties-*"))
 
 
-def test_an_archival_pdf_in_parts_keeps_its_profile(tmp_path: Path) -> None:
+def test_an_archival_pdf_in_parts_keeps_its_profile(tmp_path: Path, tiny_built: Built) -> None:
     """--archivage (PDF/A-2b and PDF/UA-1): the joined document keeps the output intent and
     the identification of both standards."""
-    built = _built(tmp_path)
+    built = _built(tmp_path, tiny_built)
     event, _ = load_programme(tmp_path / "evenement" / "programme.yaml")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(pdfparts, "SPLIT_CHARS", 1_000)

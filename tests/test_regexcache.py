@@ -98,11 +98,11 @@ def test_fast_patterns_leave_no_file(tmp_path: Path) -> None:
 def test_the_model_tokenizes_the_same_with_its_cached_regexes(tmp_path: Path) -> None:
     """The French tokenizer, loaded twice through the cache: same tokens as spaCy alone."""
     spacy = pytest.importorskip("spacy")
-    from proceedings.analyse.analysis import MODEL, load_nlp
+    from proceedings.analyse.analysis import MODEL, read_model
 
     text = "L’élue d’Île-de-France a dit : peut-être qu’aujourd’hui, c’est-à-dire demain."
     plain = [t.text for t in spacy.load(MODEL, exclude=["parser"])(text)]
     for _ in range(2):
         re.purge()
-        assert [t.text for t in load_nlp(tmp_path)(text)] == plain
+        assert [t.text for t in read_model(tmp_path)(text)] == plain
     assert list(tmp_path.glob("*.json"))

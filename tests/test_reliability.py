@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import docx
@@ -34,17 +35,19 @@ def hashes(folder: Path) -> dict[str, str]:
 
 
 @pytest.mark.lent
-def test_no_build_touches_the_event_folder(demo_copy: Path, tmp_path: Path) -> None:
+def test_no_build_touches_the_event_folder(
+    demo_copy: Path, tmp_path: Path, analysed: Callable[[Path], Path]
+) -> None:
     (demo_copy / "ouverture" / "casse.docx").write_bytes(b"pas un zip")
     (demo_copy / "ouverture" / "~$verrou.docx").write_bytes(b"x")
     before = hashes(demo_copy)
     stamps = {p: p.stat().st_mtime_ns for p in demo_copy.rglob("*")}
-    build(demo_copy, tmp_path / "ok", ("html",), Diagnostics())  # succeeds, with an error
+    build(demo_copy, analysed(tmp_path / "ok"), ("html",), Diagnostics())  # with an error
     broken = tmp_path / "gabarits"
     shutil.copytree(TEMPLATES, broken)
     (broken / "session.md.j2").write_text("{% if %}", encoding="utf-8")
     with pytest.raises(ProceedingsError):
-        build(demo_copy, tmp_path / "echec", ("html",), Diagnostics(), broken)
+        build(demo_copy, analysed(tmp_path / "echec"), ("html",), Diagnostics(), broken)
     (demo_copy / "programme.yaml").chmod(0o444)
     assert main(["check", str(demo_copy), "--sortie", str(tmp_path / "bilan")]) == 1
     assert hashes(demo_copy) == before
@@ -56,11 +59,10 @@ def test_no_build_touches_the_event_folder(demo_copy: Path, tmp_path: Path) -> N
 
 
 def test_two_builds_of_one_event_do_not_interleave(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], analysed: Callable[[Path], Path]
 ) -> None:
     event = write_tiny_event(tmp_path / "ev")
-    out = tmp_path / "sortie"
-    out.mkdir()
+    out = analysed(tmp_path / "sortie")
     holder = subprocess.Popen(
         [
             sys.executable,
@@ -132,13 +134,13 @@ Les gabarits {{ event.titre }} et {% if true %}oui{% endif %} ne sont pas interp
 
 
 @pytest.mark.lent
-def test_a_note_is_data_never_code(tmp_path: Path) -> None:
+def test_a_note_is_data_never_code(tmp_path: Path, analysed: Callable[[Path], Path]) -> None:
     """Typst, LaTeX, attribute blocks and code are printed as text; HTML is structure (its
     tags dropped, scripts with their content); template tags are a site generator's, never
     run here: dropped. Nothing of it is active in any format."""
     event = write_tiny_event(tmp_path / "ev")
     (event / "ouverture" / "hostile.md").write_text(HOSTILE, encoding="utf-8")
-    out = tmp_path / "sortie"
+    out = analysed(tmp_path / "sortie")
     build(event, out, ("docx", "pdf", "html"), Diagnostics())
     # (French typography still applies: "a5" is printed « a5 », « : » gets its space)
     literal = [
@@ -173,7 +175,9 @@ def test_a_note_is_data_never_code(tmp_path: Path) -> None:
     assert "<b>brut</b>" not in html and "alert(" not in html
 
 
-def test_no_file_from_outside_the_event_folder(tmp_path: Path) -> None:
+def test_no_file_from_outside_the_event_folder(
+    tmp_path: Path, analysed: Callable[[Path], Path]
+) -> None:
     event = write_tiny_event(tmp_path / "ev")
     secret = tmp_path / "secret.png"
     shutil.copy(ROOT / "tests" / "data" / "pixel.png", secret)
@@ -188,7 +192,7 @@ def test_no_file_from_outside_the_event_folder(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     diag = Diagnostics()
-    out = tmp_path / "sortie"
+    out = analysed(tmp_path / "sortie")
     build(event, out, ("html",), diag)
     shown = event.as_posix()
     assert [str(d) for d in diag] == [
@@ -218,11 +222,11 @@ def test_no_file_from_outside_the_event_folder(tmp_path: Path) -> None:
 
 @pytest.mark.lent
 def test_an_unchanged_event_is_not_rebuilt_and_its_messages_are_given_again(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], analysed: Callable[[Path], Path]
 ) -> None:
     event = write_tiny_event(tmp_path / "ev")
     (event / "ouverture" / "photo.jpeg").write_bytes(b"\xff\xd8")
-    out = tmp_path / "sortie"
+    out = analysed(tmp_path / "sortie")
     argv = ["build", str(event), "--sortie", str(out), "--formats", "html"]
     assert main(argv) == 0
     first = capsys.readouterr()

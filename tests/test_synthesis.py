@@ -4,22 +4,22 @@ key messages, quotes, proposals by theme, figures, annexes, draft and example ma
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
-from proceedings.build import BuildResult, build
+from proceedings.build import BuildResult
 from proceedings.errors import Diagnostics
 
-from .conftest import DEMO
+from .conftest import TEMPLATES, Built
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[BuildResult, str, dict]:  # type: ignore[type-arg]
-    out = tmp_path_factory.mktemp("demo")
-    result = build(DEMO, out, (), Diagnostics())
-    master = (out / "synthese.md").read_text(encoding="utf-8")
+def demo(demo_built: Built) -> tuple[BuildResult, str, dict]:  # type: ignore[type-arg]
+    result = demo_built.result
+    master = (demo_built.out / "synthese.md").read_text(encoding="utf-8")
     meta = yaml.safe_load(master.split("---\n")[1])
     return result, master, meta
 
@@ -59,13 +59,13 @@ def test_cover_metadata_marks_example_draft_and_partners(demo) -> None:  # type:
     assert len(meta["keywords"]) >= 8
 
 
-def test_key_messages_written_or_chosen_and_marked(demo) -> None:  # type: ignore[no-untyped-def]
-    result, master, _ = demo
+def test_key_messages_written_or_chosen_and_marked(demo, demo_built: Built, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    _, master, _ = demo
     boxes = master.count("**Ce qu’il faut retenir**")
     assert boxes >= 12
     # The co-development groups have no « Ce qu'il faut retenir »: sentences are chosen
     # automatically, and the editor is told to review them.
-    selection = {k: v for k, v in result_selection(result).items()}
+    selection = {k: v for k, v in result_selection(demo_built, tmp_path).items()}
     automatic = [k for k, v in selection.items() if v.automatic]
     assert ("co-developpement", "groupe-2") in automatic
     assert master.count("*Phrases choisies automatiquement dans les notes, à relire.*") == len(
@@ -73,21 +73,21 @@ def test_key_messages_written_or_chosen_and_marked(demo) -> None:  # type: ignor
     )
 
 
-def result_selection(result: BuildResult):  # type: ignore[no-untyped-def]
-    from proceedings.analyse.analysis import Analyser
-    from proceedings.analyse.vocabulary import Vocabulary
+def result_selection(built: Built, scratch: Path):  # type: ignore[no-untyped-def]
+    """The key points of the demo's sessions, tagged as its build tagged them: its
+    vocabulary, and the analyses its build left in its cache (read from a copy: the build's
+    folder is shared by the tests)."""
+    from proceedings.analyse.analysis import Analyser, Cache
+    from proceedings.analyse.tagging import tag
+    from proceedings.analyse.vocabulary import load_vocabulary
     from proceedings.select.selection import select
 
-    tags = result_tags(result)
-    return select(result.synthesis.sessions, tags, Analyser(Vocabulary(()))).key_points
-
-
-def result_tags(result: BuildResult):  # type: ignore[no-untyped-def]
-    from proceedings.analyse.analysis import Analyser
-    from proceedings.analyse.tagging import tag
-    from proceedings.analyse.vocabulary import Vocabulary
-
-    return tag(result.synthesis, Analyser(Vocabulary(())))
+    shutil.copytree(built.analyses(), scratch / "analyses")
+    vocabulary = load_vocabulary(TEMPLATES, built.event, Diagnostics())
+    analyser = Analyser(vocabulary, Cache(scratch / "analyses"))
+    synthesis = built.result.synthesis
+    assert synthesis is not None
+    return select(synthesis.sessions, tag(synthesis, analyser), analyser).key_points
 
 
 def test_quotes_are_attributed(demo) -> None:  # type: ignore[no-untyped-def]

@@ -15,6 +15,7 @@ Candidates are grouped on their lemmas, so inflections and case do not split the
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import json
 import os
@@ -106,8 +107,16 @@ def _cut_word(match: re.Match[str]) -> str:
     return match[0][:-1] + " "
 
 
+@functools.lru_cache(maxsize=4)
 def load_nlp(regexes: Path | None = None) -> Any:
-    """The French model, loaded once, without the parser (noun phrases come from
+    """The French model (:func:`read_model`), loaded once per process: a process that
+    builds several times, as the tests do and a preview would, loads it the first time only.
+    The model keeps no state between texts that changes an analysis."""
+    return read_model(regexes)
+
+
+def read_model(regexes: Path | None = None) -> Any:
+    """The French model, read from its package, without the parser (noun phrases come from
     part-of-speech patterns); the sentence recogniser gives passages. The tokenizer's
     compiled regular expressions are kept in ``regexes`` (by default the user's cache
     folder; see :mod:`proceedings.support.regexcache`): 1.5 s to load instead of 3.7 s."""
