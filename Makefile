@@ -43,7 +43,7 @@ check: $(INSTALLED) ## Bilan du dépôt des notes (affiché, et écrit dans outp
 	$(PY) -m proceedings check "$(EVENT)"
 
 test: $(INSTALLED) ## Lance les tests (un processus par cœur, les fichiers de test répartis entre eux)
-	$(PY) -m pytest -q -n auto --dist loadfile
+	$(PY) -m pytest -q -n auto --dist loadfile --no-loadscope-reorder
 
 lint: $(INSTALLED) ## Vérifie le style (ruff) et les types (mypy)
 	$(VENV)/bin/ruff check proceedings tests scripts bench

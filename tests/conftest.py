@@ -109,6 +109,36 @@ def demo_copy(tmp_path: Path) -> Path:
     return target
 
 
+# -- the order of the test files ----------------------------------------------------------
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slowest files first, so that pytest-xdist (``--dist loadfile``, which hands a
+    file to whichever worker is free, in this order when ``--no-loadscope-reorder`` keeps it)
+    does not start a long file last: files slow as a whole (``pytestmark`` has ``lent``),
+    then files by their number of slow tests, then the others, each group in its usual
+    order."""
+
+    def slow_file(item: pytest.Item) -> bool:
+        marks = getattr(getattr(item, "module", None), "pytestmark", [])
+        return any(m.name == "lent" for m in (marks if isinstance(marks, list) else [marks]))
+
+    slow: dict[str, int] = {}
+    whole: dict[str, bool] = {}
+    for item in items:
+        path = item.nodeid.split("::", 1)[0]
+        slow[path] = slow.get(path, 0) + (item.get_closest_marker("lent") is not None)
+        whole[path] = whole.get(path, False) or slow_file(item)
+    position = {path: i for i, path in enumerate(slow)}
+    items.sort(
+        key=lambda item: (
+            not whole[path := item.nodeid.split("::", 1)[0]],
+            -slow[path],
+            position[path],
+        )
+    )
+
+
 # -- built once for the whole run -------------------------------------------------------------
 
 

@@ -339,9 +339,9 @@ def _people(n: int) -> list[dict[str, str]]:
 
 LIMIT_CASES = [
     (
-        _programme(sessions=[_session(i) for i in range(10_000)]),
+        _programme(sessions=[_session(i) for i in range(1_000)]),
         "- id: s0",
-        "sessions : liste trop longue (10\u202f000 éléments ; au plus 200)",
+        "sessions : liste trop longue (1\u202f000 éléments ; au plus 200)",
     ),
     (
         _programme(
@@ -361,10 +361,10 @@ LIMIT_CASES = [
     ),
     (
         _programme(
-            sessions=[_session(1, eclairages=[{"titre": "É", "intervenants": _people(10_000)}])]
+            sessions=[_session(1, eclairages=[{"titre": "É", "intervenants": _people(1_000)}])]
         ),
         "- nom: Personne 0",
-        "sessions[1].eclairages[1].intervenants : liste trop longue (10\u202f000 éléments ; "
+        "sessions[1].eclairages[1].intervenants : liste trop longue (1\u202f000 éléments ; "
         "au plus 200)",
     ),
     (
@@ -376,9 +376,9 @@ LIMIT_CASES = [
         "references : liste trop longue (501 éléments ; au plus 500)",
     ),
     (
-        _programme(partenaires=[f"P{i}" for i in range(10_000)]),
+        _programme(partenaires=[f"P{i}" for i in range(1_000)]),
         "- P0",
-        "partenaires : liste trop longue (10\u202f000 éléments ; au plus 200)",
+        "partenaires : liste trop longue (1\u202f000 éléments ; au plus 200)",
     ),
     (
         _programme(sessions=[_session(1, description="é" * 20_001)]),

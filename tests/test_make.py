@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -47,9 +48,11 @@ def later(path: Path) -> None:
     os.utime(path, (future, future))
 
 
-def test_second_make_does_nothing_and_changes_rebuild(tmp_path: Path) -> None:
+def test_second_make_does_nothing_and_changes_rebuild(
+    tmp_path: Path, analysed: Callable[[Path], Path]
+) -> None:
     event = write_tiny_event(tmp_path / "ev")
-    out = tmp_path / "out"
+    out = analysed(tmp_path / "out")
     assert f"écrit : {out}/synthese.html" in make(event, out)
     html = out / "synthese.html"
     first = html.stat().st_mtime_ns
