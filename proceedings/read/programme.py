@@ -224,19 +224,16 @@ _EVENT = (
     "synthese",
 )
 _SYNTHESIS = ("pages",)
-_EVENT_REQUIRED = (
-    "reseau",
-    "edition",
-    "titre",
-    "theme",
-    "date",
-    "debut",
-    "fin",
-    "lieu",
-    "adresse",
-    "organisateur",
-    "sessions",
+# every key of _EVENT but these is required
+_EVENT_OPTIONAL = (
+    "exemple",
+    "introduction",
+    "partenaires",
+    "references",
+    "participants",
+    "synthese",
 )
+_EVENT_REQUIRED = tuple(k for k in _EVENT if k not in _EVENT_OPTIONAL)
 
 
 def _kind(c: Checker, node: Node | None, key: str) -> SessionKind | None:

@@ -42,9 +42,10 @@ from typing import Any
 from xml.etree import ElementTree
 
 from proceedings.errors import Diagnostics, SourceError
-from proceedings.model import Block, FrontMatter, Note, Span
+from proceedings.model import Block, Note, Span
 from proceedings.read.readers import office
 from proceedings.read.readers.decode import decode, encoding_conversion
+from proceedings.read.readers.frontmatter import headerless_note
 from proceedings.structure.notes import PROPOSAL_HEADING
 from proceedings.support.safeio import MIB, count_text
 
@@ -541,14 +542,8 @@ def read_xlsx(data: bytes, path: str, shown: str, diag: Diagnostics) -> Note:
 def _note(
     path: str, shown: str, fmt: str, blocks: list[Block], conversions: list[str], encoding: str = ""
 ) -> Note:
-    return Note(
-        path=path,
-        shown=shown,
-        format=fmt,
-        meta=FrontMatter(),
-        blocks=tuple(blocks),
-        encoding=encoding,
-        conversions=tuple(conversions),
+    return headerless_note(
+        path, shown, fmt, blocks, encoding=encoding, conversions=tuple(conversions)
     )
 
 

@@ -14,7 +14,7 @@ from enum import Enum
 from typing import TypeVar
 
 from proceedings.errors import Diagnostics, SourceError
-from proceedings.model import Block, FrontMatter, NoteStatus, NoteType, Publication, Span
+from proceedings.model import Block, FrontMatter, Note, NoteStatus, NoteType, Publication, Span
 from proceedings.support import yamlfr
 
 E = TypeVar("E", bound=Enum)
@@ -36,6 +36,30 @@ TYPO = 0.75
 _FENCE = re.compile(r"^---[ \t]*$")
 _CLOSE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 MAX_HEADER_CHARS = 65_536  # a real header is a few lines; a list of 1 000 names fits
+
+
+def headerless_note(
+    path: str,
+    shown: str,
+    fmt: str,
+    blocks: list[Block],
+    *,
+    encoding: str = "",
+    conversions: tuple[str, ...] = (),
+    cues: int = 0,
+) -> Note:
+    """A note in a format that has no header of its own (subtitles, workshop boards): what
+    a header would say comes from its folder and from the status file (``statuts.yaml``)."""
+    return Note(
+        path=path,
+        shown=shown,
+        format=fmt,
+        meta=FrontMatter(),
+        blocks=tuple(blocks),
+        encoding=encoding,
+        conversions=conversions,
+        cues=cues,
+    )
 
 
 def read_header(text: str, shown: str, diag: Diagnostics) -> tuple[FrontMatter, str, int]:

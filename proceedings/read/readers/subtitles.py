@@ -18,8 +18,9 @@ import re
 from dataclasses import dataclass
 
 from proceedings.errors import Diagnostics, SourceError
-from proceedings.model import Block, FrontMatter, Note, Span
+from proceedings.model import Block, Note, Span
 from proceedings.read.readers.decode import decode, encoding_conversion
+from proceedings.read.readers.frontmatter import headerless_note
 from proceedings.structure.speakers import split_label
 from proceedings.support.limits import MAX_CUES
 from proceedings.support.safeio import count_text
@@ -225,12 +226,11 @@ def from_cues(cues: list[Cue], path: str, shown: str, fmt: str, encoding: str) -
         current.append(Cue(cue.start, cue.end, text, speaker, cue.line))
         words += len(text.split())
     flush()
-    return Note(
-        path=path,
-        shown=shown,
-        format=fmt,
-        meta=FrontMatter(),
-        blocks=tuple(blocks),
+    return headerless_note(
+        path,
+        shown,
+        fmt,
+        blocks,
         encoding=encoding,
         conversions=encoding_conversion(encoding),
         cues=len(cues),
