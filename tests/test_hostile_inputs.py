@@ -153,7 +153,7 @@ def test_huge_files_and_links_outside_are_never_read(tmp_path: Path) -> None:
         big.truncate(100 * 1024 * 1024)
     script = (
         "from pathlib import Path\n"
-        "from proceedings import uptodate\n"
+        "from proceedings.support import uptodate\n"
         "from proceedings.build import collect\n"
         "from proceedings.errors import Diagnostics\n"
         f"event = Path({str(event)!r})\n"
