@@ -95,14 +95,29 @@ def test_fast_patterns_leave_no_file(tmp_path: Path) -> None:
 
 
 @pytest.mark.lent
-def test_the_model_tokenizes_the_same_with_its_cached_regexes(tmp_path: Path) -> None:
-    """The French tokenizer, loaded twice through the cache: same tokens as spaCy alone."""
+def test_the_model_reads_the_same_with_its_cached_regexes_and_its_index_as_sets(
+    tmp_path: Path,
+) -> None:
+    """The French model, loaded twice through the cache of regexes and with the
+    lemmatizer's index of forms made sets: same tokens, parts of speech and lemmas as spaCy
+    alone (whose index is lists)."""
     spacy = pytest.importorskip("spacy")
     from proceedings.analyse.analysis import MODEL, read_model
 
-    text = "L’élue d’Île-de-France a dit : peut-être qu’aujourd’hui, c’est-à-dire demain."
-    plain = [t.text for t in spacy.load(MODEL, exclude=["parser"])(text)]
+    text = (
+        "L’élue d’Île-de-France a dit : peut-être qu’aujourd’hui, c’est-à-dire demain. "
+        "Les habitantes réunies proposaient des navettes partagées entre les tiers-lieux, "
+        "et les élus avaient écouté attentivement les rapporteures."
+    )
+    alone = spacy.load(MODEL, exclude=["parser"])
+    alone.enable_pipe("senter")
+    index = alone.get_pipe("lemmatizer").lookups.get_table("lemma_index")
+    assert all(isinstance(forms, list) for _, forms in index.items())
+    plain = [(t.text, t.pos_, t.lemma_) for t in alone(text)]
     for _ in range(2):
         re.purge()
-        assert [t.text for t in read_model(tmp_path)(text)] == plain
+        nlp = read_model(tmp_path)
+        assert [(t.text, t.pos_, t.lemma_) for t in nlp(text)] == plain
+        index = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_index")
+        assert all(isinstance(forms, frozenset) for _, forms in index.items())
     assert list(tmp_path.glob("*.json"))
