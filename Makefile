@@ -8,6 +8,7 @@ PY      := $(VENV)/bin/python
 EVENT   ?= transcripts
 OUT     ?= output
 FORMATS ?= docx,pdf,html,fiches
+ACTES   ?=
 INSTALLED := $(VENV)/.installe
 STAMP   := $(OUT)/.construit
 # What a build reads: when none of these is newer than the last build, there is nothing to
@@ -16,8 +17,11 @@ STAMP   := $(OUT)/.construit
 INPUTS  := $(EVENT) templates proceedings pyproject.toml requirements.lock
 comma   := ,
 FORMATLIST := $(subst $(comma), ,$(FORMATS))
+# the Actes intégraux: in ACTES's formats, or else in the synthesis's
+ACTESLIST := $(if $(ACTES),$(filter-out aucun,$(subst $(comma), ,$(ACTES))),$(filter-out fiches,$(FORMATLIST)))
 OUTPUTS := $(OUT)/synthese.md $(foreach f,$(filter-out fiches,$(FORMATLIST)),$(OUT)/synthese.$(f)) \
-           $(if $(filter fiches,$(FORMATLIST)),$(OUT)/fiches)
+           $(if $(filter fiches,$(FORMATLIST)),$(OUT)/fiches) \
+           $(OUT)/actes.md $(foreach f,$(ACTESLIST),$(OUT)/actes.$(f))
 
 .DEFAULT_GOAL := all
 .PHONY: all build fiches check test lint clean distclean help setup lock bench-motscles bench-performance bench-structure bench-resume identique demo-binaires verifier-demo
@@ -32,7 +36,7 @@ build: $(INSTALLED)
 	  echo "La synthèse est à jour ($(OUT)/) : rien à refaire."; \
 	else \
 	  mkdir -p "$(OUT)" && touch "$(STAMP).nouveau" && \
-	  $(PY) -m proceedings build "$(EVENT)" --sortie "$(OUT)" --formats "$(FORMATS)" && \
+	  $(PY) -m proceedings build "$(EVENT)" --sortie "$(OUT)" --formats "$(FORMATS)" $(if $(ACTES),--actes "$(ACTES)") && \
 	  mv "$(STAMP).nouveau" "$(STAMP)"; \
 	fi
 
@@ -91,7 +95,7 @@ distclean: clean ## Supprime aussi l’environnement Python (.venv)
 help: ## Affiche cette aide
 	@echo "Cibles disponibles :"
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  make %-16s %s\n", $$1, $$2 }'
-	@echo "Variables : EVENT=$(EVENT)  OUT=$(OUT)  FORMATS=$(FORMATS)  PYTHON=$(PYTHON)"
+	@echo "Variables : EVENT=$(EVENT)  OUT=$(OUT)  FORMATS=$(FORMATS)  ACTES=$(ACTES)  PYTHON=$(PYTHON)"
 
 lock: $(INSTALLED) ## Régénère requirements.lock depuis l’environnement installé
 	@{ sed -n '/^#/p' requirements.lock; $(PY) -m pip freeze --exclude-editable | grep -v '^-e'; } > requirements.lock.nouveau

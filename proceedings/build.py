@@ -179,7 +179,8 @@ class Options:
 
     event_dir: Path
     out: Path
-    formats: tuple[str, ...]
+    formats: tuple[str, ...]  # the synthesis's (and "fiches")
+    actes: tuple[str, ...]  # the Actes intégraux's
     templates: Path
     pdf_standards: tuple[str, ...]
     jobs: int
@@ -216,19 +217,24 @@ def build(
     progress: Progress | None = None,
     force: bool = False,
     fingerprint: str = "",
+    actes: tuple[str, ...] | None = None,
 ) -> BuildResult:
     """The whole line: read, structure, tag, select, draw, render, convert.
 
     When nothing that a build reads has changed since the last one (same files, templates,
     code and options) and its documents are all there, nothing is redone and the last
     build's messages are given again. ``fingerprint``: the inputs' digest, when the caller
-    has already computed it.
+    has already computed it. ``actes``: the formats of the Actes intégraux, by default the
+    synthesis's.
     """
     clock = _Clock()
-    fingerprint = fingerprint or uptodate.fingerprint(event_dir, templates, formats, pdf_standards)
+    actes = uptodate.proceedings_formats(formats, actes)
+    fingerprint = fingerprint or uptodate.fingerprint(
+        event_dir, templates, formats, pdf_standards, actes
+    )
     if not force and (previous := uptodate.unchanged(out, fingerprint)) is not None:
         return BuildResult(None, None, previous[0], clock.times, previous[1])
-    options = Options(event_dir, out, formats, templates, pdf_standards, jobs)
+    options = Options(event_dir, out, formats, actes, templates, pdf_standards, jobs)
     progress = progress or Progress()
     tagged = _read_and_tag(options, analyser, progress, diag, clock)
     figures, drawing = _draw(options, tagged, clock)
@@ -355,12 +361,15 @@ def _convert_all(
     synthesis, tags, out = tagged.collected.synthesis, tagged.tags, options.out
     images = drawing.wait if drawing is not None else None
     conversions: list[schedule.Task[Converted]] = []
-    documents = ((drafted.master, "synthese", ""), (drafted.actes, "actes", ACTES_TITLE))
-    for source, stem, label in documents:
+    documents = (
+        (drafted.master, "synthese", "", options.formats),
+        (drafted.actes, "actes", ACTES_TITLE, options.actes),
+    )
+    for source, stem, label, formats in documents:
         conversions += _conversions(
             source,
             out / stem,
-            options.formats,
+            formats,
             options.templates,
             synthesis.event,
             options.pdf_standards,
@@ -411,9 +420,7 @@ def _measure(options: Options, event: Event, drafted: Drafted, diag: Diagnostics
     plan, estimate = drafted.plan, drafted.estimate
     first = plain(event.sessions[0].titre)
     chapters, total = convert.chapter_pages(out / "synthese.pdf", first)
-    actes = (
-        convert.chapter_pages(out / "actes.pdf", first)[1] if (out / "actes.pdf").exists() else 0
-    )
+    actes = convert.chapter_pages(out / "actes.pdf", first)[1] if "pdf" in options.actes else 0
     pages = Pages(chapters, total, event.pages, estimate, actes)
     if chapters > event.pages:
         why = plan.over() or (

@@ -107,6 +107,12 @@ def _parser() -> argparse.ArgumentParser:
         help="formats séparés par des virgules parmi docx, pdf, html, fiches (défaut : tous)",
     )
     b.add_argument(
+        "--actes",
+        metavar="LISTE",
+        help="formats des actes intégraux parmi docx, pdf, html, ou « aucun » (défaut : ceux "
+        "de --formats)",
+    )
+    b.add_argument(
         "--jobs",
         type=int,
         default=DEFAULT_JOBS,
@@ -373,13 +379,17 @@ def _main(argv: Sequence[str] | None) -> int:
                     file=sys.stderr,
                 )
                 return EXIT_USAGE
+            actes = _proceedings_formats(args.actes)
+            if isinstance(actes, str):
+                print(actes, file=sys.stderr)
+                return EXIT_USAGE
             standards = PDF_ARCHIVE if args.archivage else PDF_UA
             if args.jobs < 1:
                 print("--jobs : attendu un nombre entier positif", file=sys.stderr)
                 return EXIT_USAGE
             args.jobs = _jobs(args.jobs)
             with output_lock(args.sortie, args.attente, _notify):
-                result = _build(args, formats, standards, diag)
+                result = _build(args, formats, actes, standards, diag)
             if args.mesures:  # for bench/performance.py: seconds per stage
                 atomic_write(args.mesures, json.dumps(result.timings))
             diag.extend(result.replayed)
@@ -437,15 +447,33 @@ def _main(argv: Sequence[str] | None) -> int:
     return EXIT_OK
 
 
+def _proceedings_formats(value: str | None) -> tuple[str, ...] | str | None:
+    """The formats ``--actes`` asks for (None: not given), or what is wrong with them."""
+    if value is None:
+        return None
+    formats = tuple(f.strip().lower() for f in value.split(",") if f.strip())
+    if formats == ("aucun",):
+        return ()
+    possible = [f for f in FORMATS if f != "fiches"]
+    unknown = [f for f in formats if f not in possible]
+    if unknown or not formats:
+        return (
+            f"--actes : format inconnu « {', '.join(unknown)} » (formats : "
+            f"{', '.join(possible)}, ou aucun)"
+        )
+    return formats
+
+
 def _build(
     args: argparse.Namespace,
     formats: tuple[str, ...],
+    actes: tuple[str, ...] | None,
     standards: tuple[str, ...],
     diag: Diagnostics,
 ) -> Any:
     """The build, or the last build's result when nothing it reads has changed (checked
     here, before the stages and their libraries are imported)."""
-    digest = uptodate.fingerprint(args.dossier, args.gabarits, formats, standards)
+    digest = uptodate.fingerprint(args.dossier, args.gabarits, formats, standards, actes)
     if not args.forcer and (previous := uptodate.unchanged(args.sortie, digest)) is not None:
         return _UpToDate(previous[0], previous[1])
     from proceedings.build import build
@@ -461,6 +489,7 @@ def _build(
         progress=Progress(),
         force=True,
         fingerprint=digest,
+        actes=actes,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,28 @@ def test_module_entry_point_prints_french_help() -> None:
     assert done.returncode == 0
     assert "Des notes des rapporteurs aux actes" in done.stdout
     assert "construit la synthèse" in done.stdout
+
+
+def test_the_proceedings_are_made_in_the_formats_asked_for(
+    tiny_event: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    analysed: Callable[[Path], Path],
+) -> None:
+    """--actes: the Actes intégraux in their own formats (by default the synthesis's);
+    « aucun » converts none; asking something else of them is a build of its own."""
+    out = analysed(tmp_path / "sortie")
+    build = ["build", str(tiny_event), "--sortie", str(out), "--formats"]
+    assert main([*build, "pdf", "--actes", "docx"]) == 0
+    made = {p.name for p in out.iterdir() if p.name.startswith(("synthese.", "actes."))}
+    assert made == {"synthese.md", "synthese.pdf", "actes.md", "actes.docx"}
+    assert "actes intégraux" not in capsys.readouterr().out  # no PDF of them to count
+    assert main([*build, "pdf", "--actes", "docx"]) == 0
+    assert "La synthèse est à jour" in capsys.readouterr().out
+    assert main([*build, "pdf", "--actes", "docx,html"]) == 0  # asked more of them: built
+    assert "La synthèse est à jour" not in capsys.readouterr().out
+    assert (out / "actes.html").exists() and not (out / "actes.pdf").exists()
+    assert main([*build, "html", "--actes", "rtf"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "--actes : format inconnu « rtf » (formats : docx, pdf, html, ou aucun)"
+    ]

@@ -145,7 +145,9 @@ def real_day(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, list
             names.append(target.name)
     (event / "programme.yaml").write_text(PROGRAMME, encoding="utf-8")
     out = root / "sortie"
-    code = main(["build", str(event), "--sortie", str(out), "--formats", "docx,pdf,html"])
+    # the Actes intégraux as DOCX only, the format the test reads them in
+    build = ["build", str(event), "--sortie", str(out), "--formats", "docx,pdf,html"]
+    code = main([*build, "--actes", "docx"])
     assert code == 0
     return event, out, names
 

@@ -18,8 +18,18 @@ from proceedings.support.safeio import read_input
 FINGERPRINT = ".cache/empreinte.json"
 
 
+def proceedings_formats(formats: tuple[str, ...], actes: tuple[str, ...] | None) -> tuple[str, ...]:
+    """The formats of the Actes intégraux: those asked for (``--actes``), or else the
+    synthesis's, the fiches apart."""
+    return tuple(f for f in formats if f != "fiches") if actes is None else actes
+
+
 def fingerprint(
-    event_dir: Path, templates: Path, formats: tuple[str, ...], standards: tuple[str, ...]
+    event_dir: Path,
+    templates: Path,
+    formats: tuple[str, ...],
+    standards: tuple[str, ...],
+    actes: tuple[str, ...] | None = None,
 ) -> str:
     """A digest of everything a build reads: the contents of the event folder's notes and
     event files, of the templates and of the code; the options; ``SOURCE_DATE_EPOCH``.
@@ -31,7 +41,8 @@ def fingerprint(
     """
     h = hashlib.sha256()
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    h.update(repr((sorted(formats), standards, __version__, epoch)).encode())
+    actes = proceedings_formats(formats, actes)
+    h.update(repr((sorted(formats), sorted(actes), standards, __version__, epoch)).encode())
     package = Path(__file__).resolve().parents[1]  # the whole package, every stage
     for root in (event_dir, templates, package):
         top = root.resolve()
