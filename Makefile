@@ -7,6 +7,7 @@ VENV    := .venv
 PY      := $(VENV)/bin/python
 EVENT   ?= transcripts
 OUT     ?= output
+PUBLICATION ?= publication
 FORMATS ?= docx,pdf,html,fiches
 ACTES   ?=
 INSTALLED := $(VENV)/.installe
@@ -24,7 +25,7 @@ OUTPUTS := $(OUT)/synthese.md $(foreach f,$(filter-out fiches,$(FORMATLIST)),$(O
            $(OUT)/actes.md $(foreach f,$(ACTESLIST),$(OUT)/actes.$(f))
 
 .DEFAULT_GOAL := all
-.PHONY: all build fiches check test lint clean distclean help setup lock bench-motscles bench-performance bench-structure bench-resume identique demo-binaires verifier-demo
+.PHONY: all build fiches publier check test lint clean distclean help setup lock bench-motscles bench-performance bench-structure bench-resume identique demo-binaires verifier-demo
 
 all: build ## Installe si besoin, puis construit la synthèse de démonstration (DOCX, PDF, HTML)
 
@@ -42,6 +43,9 @@ build: $(INSTALLED)
 
 fiches: $(INSTALLED) ## Construit seulement les fiches de session (output/fiches/*.pdf)
 	$(PY) -m proceedings build "$(EVENT)" --sortie "$(OUT)" --formats fiches
+
+publier: $(INSTALLED) ## La version à diffuser dans publication/ (refusée tant qu’il reste à faire)
+	$(PY) -m proceedings publier "$(EVENT)" --sortie "$(PUBLICATION)"
 
 check: $(INSTALLED) ## Bilan du dépôt des notes (affiché, et écrit dans output/bilan-depot.html)
 	$(PY) -m proceedings check "$(EVENT)"

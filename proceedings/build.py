@@ -89,6 +89,21 @@ class Pages:
 
 
 @dataclass(frozen=True, slots=True)
+class Automatic:
+    """Text of the synthesis the tool chose, which the editor must review before it is
+    published: key messages picked from the notes, or a condensed account of them."""
+
+    session: str
+    group: str  # "" for the session as a whole
+    kind: str  # "messages clés choisis automatiquement", "compte rendu condensé"
+
+    @property
+    def place(self) -> str:
+        """The session or group, as statuts.yaml names it (« co-developpement/groupe-2 »)."""
+        return f"{self.session}/{self.group}" if self.group else self.session
+
+
+@dataclass(frozen=True, slots=True)
 class BuildResult:
     synthesis: Synthesis | None  # None when nothing had changed since the last build
     report: deposit.Report | None
@@ -96,6 +111,7 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
     replayed: tuple[Diagnostic, ...] = ()  # the last build's messages, when nothing changed
     pages: Pages | None = None  # the synthesis's pages against its budget (PDF built)
+    automatic: tuple[Automatic, ...] = ()  # text the tool chose, to be reviewed
 
     @property
     def up_to_date(self) -> bool:
@@ -249,7 +265,25 @@ def build(
     # the messages an unchanged rebuild gives again, as the output files may show them
     uptodate.remember(out, fingerprint, outputs, tagged.collected.privacy.diagnostics(diag))
     synthesis = tagged.collected.synthesis
-    return BuildResult(synthesis, report, tuple(outputs), clock.times, pages=pages)
+    automatic = _automatic(tagged.selection, drafted.plan)
+    return BuildResult(
+        synthesis, report, tuple(outputs), clock.times, pages=pages, automatic=automatic
+    )
+
+
+def _automatic(selection: Selection, plan: budget.Plan) -> tuple[Automatic, ...]:
+    """What the synthesis prints that the tool chose rather than a rapporteur wrote."""
+    found = [
+        Automatic(session, group, "messages clés choisis automatiquement")
+        for (session, group), points in selection.key_points.items()
+        if points.automatic
+    ]
+    found += [
+        Automatic(session, group, "compte rendu condensé")
+        for (session, group), account in plan.accounts.items()
+        if account.extracts
+    ]
+    return tuple(found)
 
 
 def _read_and_tag(

@@ -141,6 +141,26 @@ def _parser() -> argparse.ArgumentParser:
     )
     _common(c, "dossier où écrire bilan-depot.html (défaut : output)")
 
+    pub = commands.add_parser(
+        "publier",
+        help="la version à diffuser, refusée tant qu’il reste à faire",
+        add_help=False,
+        description="Construit la version à diffuser (sans filigrane ni marque « à relire », "
+        "PDF/A-2b et PDF/UA-1, fichiers nommés d’après l’événement et son année, actes "
+        "intégraux à côté, publication.json avec l’empreinte SHA-256 de chaque fichier) ; "
+        "refuse, avec la liste de ce qui reste, tant qu’une note n’est pas « valide », qu’un "
+        "texte choisi automatiquement n’est pas déclaré relu ou que le dépôt a une erreur.",
+    )
+    _common(pub, "dossier de la publication (défaut : publication)")
+    pub.set_defaults(sortie=Path("publication"))
+    pub.add_argument(
+        "--jobs",
+        type=int,
+        default=DEFAULT_JOBS,
+        metavar="N",
+        help=f"conversions menées de front (défaut : {DEFAULT_JOBS})",
+    )
+
     k = _folder_command(
         commands,
         "motscles",
@@ -403,6 +423,29 @@ def _main(argv: Sequence[str] | None) -> int:
                 print(f"écrit : {path}")
             if result.pages is not None:
                 print(result.pages.said())
+        elif args.commande == "publier":
+            from proceedings.export.publish import NotReady, publish
+
+            if args.jobs < 1:
+                print("--jobs : attendu un nombre entier positif", file=sys.stderr)
+                return EXIT_USAGE
+            try:
+                with output_lock(args.sortie, args.attente, _notify):
+                    published = publish(
+                        args.dossier,
+                        args.sortie,
+                        diag,
+                        args.gabarits,
+                        _jobs(args.jobs),
+                        args.strict,
+                    )
+            except NotReady as exc:
+                _report(diag)
+                print(f"erreur : {exc}", file=sys.stderr)
+                return EXIT_INPUT
+            _report(diag)
+            for path in (*published.files, published.manifest):
+                print(f"publié : {path}")
         else:
             from proceedings.build import check
             from proceedings.read import deposit

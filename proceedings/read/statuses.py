@@ -8,10 +8,14 @@ watermark can go.
       statut: relu
       rapporteur: Claire Martin
       publication: actes
+    extraits relus: [table-ronde, co-developpement/groupe-2]
 
-Keys are note paths relative to the event folder. The file is the editor's word: its status
-replaces the one a note's header gives (the deposit report says so). The file is checked as
-every YAML file an editor writes (:mod:`proceedings.support.yamlcheck`): unknown paths, unknown
+Keys are note paths relative to the event folder; ``extraits relus`` lists the sessions and
+groups (« session/groupe ») whose automatic text (key messages the tool chose, a condensed
+account) the editor has reviewed: publication waits for it
+(:mod:`proceedings.export.publish`). The file is the editor's word: its status replaces the
+one a note's header gives (the deposit report says so). The file is checked as every YAML
+file an editor writes (:mod:`proceedings.support.yamlcheck`): unknown paths, unknown
 statuses, unknown keys and a path written twice (the last one is used) are reported at
 their own line; the rest of the file is used.
 """
@@ -36,6 +40,7 @@ MAX_FILE_BYTES = 1024 * 1024
 E = TypeVar("E", bound=Enum)
 _STATUSES = ", ".join(s.value for s in NoteStatus)
 _KEYS = ("statut", "rapporteur", "publication")
+REVIEWED = "extraits relus"  # the one key that is not a note's path
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +63,7 @@ def apply_statuses(notes: list[Note], event_dir: Path, diag: Diagnostics) -> lis
     entries = {} if root is None else _entries(c, root)
     known = {n.path for n in notes}
     for key, (_entry, line) in entries.items():
-        if key not in known:
+        if key not in known and key != REVIEWED:
             close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.6)
             hint = f" (vouliez-vous dire « {close[0]} » ?)" if close else ""
             c.warning(
@@ -71,10 +76,35 @@ def apply_statuses(notes: list[Note], event_dir: Path, diag: Diagnostics) -> lis
     return [_applied(n, entries[n.path][0]) if n.path in entries else n for n in notes]
 
 
+def reviewed(event_dir: Path, places: frozenset[str], diag: Diagnostics) -> frozenset[str]:
+    """The sessions and groups whose automatic text the editor has reviewed (``extraits
+    relus``); a name that is none of ``places`` is warned about. The rest of the file is
+    checked by :func:`apply_statuses`."""
+    path = event_dir / STATUS_FILE
+    if not path.exists() and not path.is_symlink():
+        return frozenset()
+    c = Checker(path.as_posix(), separator=", ", partial=True)
+    root, _raw = yamlcheck.read_mapping(c, path, MAX_FILE_BYTES)
+    node = root.value.get(REVIEWED) if root is not None else None
+    found: set[str] = set()
+    for name in c.texts(node, REVIEWED, bare=True):
+        place = name.strip().strip("/")
+        if place in places:
+            found.add(place)
+        else:
+            close = difflib.get_close_matches(place, sorted(places), n=1, cutoff=0.6)
+            hint = f" (vouliez-vous dire « {close[0]} » ?)" if close else ""
+            c.warning(node, REVIEWED, f"« {excerpt(place)} » : aucun texte automatique ici{hint}")
+    diag.extend(p for p in c.problems if p.message.startswith(REVIEWED))
+    return frozenset(found)
+
+
 def _entries(c: Checker, root: Node) -> dict[str, tuple[Entry, int]]:
     """What the file says of each note, and the line of the note's path."""
     entries: dict[str, tuple[Entry, int]] = {}
     for path, node in root.value.items():
+        if path == REVIEWED:
+            continue
         key = f"« {path} »"
         if isinstance(node.value, list):
             c.error(node, key, f"attendu un statut ({_STATUSES})")
