@@ -25,7 +25,7 @@ OUTPUTS := $(OUT)/synthese.md $(foreach f,$(filter-out fiches,$(FORMATLIST)),$(O
            $(OUT)/actes.md $(foreach f,$(ACTESLIST),$(OUT)/actes.$(f))
 
 .DEFAULT_GOAL := all
-.PHONY: all build fiches publier check test lint clean distclean help setup lock bench-motscles bench-performance bench-structure bench-resume identique demo-binaires verifier-demo
+.PHONY: all build fiches apercu publier check test lint clean distclean help setup lock bench-motscles bench-performance bench-structure bench-resume identique demo-binaires verifier-demo
 
 all: build ## Installe si besoin, puis construit la synthèse de démonstration (DOCX, PDF, HTML)
 
@@ -43,6 +43,9 @@ build: $(INSTALLED)
 
 fiches: $(INSTALLED) ## Construit seulement les fiches de session (output/fiches/*.pdf)
 	$(PY) -m proceedings build "$(EVENT)" --sortie "$(OUT)" --formats fiches
+
+apercu: $(INSTALLED) ## Aperçu de la synthèse dans le navigateur, mis à jour à chaque changement (Ctrl-C l’arrête)
+	$(PY) -m proceedings apercu "$(EVENT)" --sortie "$(OUT)/apercu"
 
 publier: $(INSTALLED) ## La version à diffuser dans publication/ (refusée tant qu’il reste à faire)
 	$(PY) -m proceedings publier "$(EVENT)" --sortie "$(PUBLICATION)"

@@ -25,10 +25,12 @@ import os
 import random
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -409,6 +411,62 @@ def measure(name: str, event: Path, work: Path, jobs_too: bool) -> dict:
     return result
 
 
+PREVIEW_TARGET = 1 / 3  # the preview's page after one note, against a one-note CLI build
+
+
+def preview_after_one_note(event: Path, work: Path) -> dict[str, float]:
+    """The same note of ``event`` changed twice: seconds a command-line build takes to
+    make the documents again (the formats an editor's ``make`` builds), and seconds from
+    the file written to the preview's page showing it (the server's /etat gives a new
+    version), the preview started and its first build done."""
+    note = sorted(event.rglob("*.md"))[0]
+    text = note.read_text(encoding="utf-8")
+    changed = text + "\nUne phrase ajoutée par la relecture du rapporteur.\n"
+    cli_out = work / "sortie-ligne-de-commande"
+    shutil.rmtree(cli_out, ignore_errors=True)
+    command = [PYTHON, "-m", "proceedings", "build", str(event), "--sortie", str(cli_out)]
+    run(command)
+    note.write_text(changed, encoding="utf-8")
+    cli = run(command).seconds
+    note.write_text(text, encoding="utf-8")
+    shutil.rmtree(cli_out, ignore_errors=True)
+
+    out = work / "sortie-apercu"
+    shutil.rmtree(out, ignore_errors=True)
+    args = [PYTHON, "-m", "proceedings", "apercu", str(event), "--sortie", str(out)]
+    args += ["--port", "0", "--sans-navigateur"]
+    process = subprocess.Popen(
+        args,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        assert process.stdout is not None
+        url = re.search(r"http://127\.0\.0\.1:\d+/", process.stdout.readline())
+        assert url, "l’aperçu n’a pas donné son adresse"
+
+        def version() -> int:
+            with urllib.request.urlopen(url[0] + "etat", timeout=60) as answer:
+                return int(json.loads(answer.read())["version"])
+
+        while version() < 1:
+            time.sleep(0.02)
+        start = time.perf_counter()
+        note.write_text(changed, encoding="utf-8")
+        while version() < 2:
+            time.sleep(0.02)
+        seconds = time.perf_counter() - start
+    finally:
+        note.write_text(text, encoding="utf-8")
+        process.send_signal(signal.SIGINT)
+        process.wait()
+        shutil.rmtree(out, ignore_errors=True)
+    return {"apercu_une_note": seconds, "cli_une_note": cli}
+
+
 def report(results: dict[str, dict], large: dict[str, Any] | None = None) -> str:
     lines = [
         "# Performance : mesures et rapports",
@@ -498,6 +556,19 @@ def report(results: dict[str, dict], large: dict[str, Any] | None = None) -> str
                 f"{r['froid_jobs2']:.1f} s avec `--jobs 2`, soit "
                 f"{r['froid_jobs1'] / r['froid_jobs2']:.2f} × plus rapide (cible ≥ 1,4).",
             ]
+    for name, r in results.items():
+        if "apercu_une_note" in r:
+            ratio = r["apercu_une_note"] / r["cli_une_note"]
+            held = "tenue" if ratio < PREVIEW_TARGET else "MANQUÉE"
+            lines += [
+                "",
+                f"Aperçu (`make apercu`) sur {name} : une note changée, la page est à jour "
+                f"{r['apercu_une_note']:.1f} s après l’enregistrement du fichier ; la même "
+                f"note changée, `make` (DOCX, PDF, HTML et fiches) refait les documents en "
+                f"{r['cli_une_note']:.1f} s, soit un rapport de {ratio:.2f} (cible : moins de "
+                f"0,33, {held}). L’aperçu garde le modèle chargé et ne produit que le HTML de "
+                "la synthèse.",
+            ]
     if large:
         held = "tenue" if large["peak_mb"] < LARGE_PEAK_MB else "DÉPASSÉE"
         lines += [
@@ -536,6 +607,7 @@ def main() -> int:
         event = generate(args.travail / f"evenement-{words}", words)
         name = f"{words:,} mots".replace(",", " ")
         results[name] = measure(name, event, args.travail, jobs_too=words == max(args.tailles))
+    results["démo"] |= preview_after_one_note(demo, args.travail)
     large = large_recording(args.travail)
     text = report(results, large)
     print(text)

@@ -346,9 +346,10 @@ def _draw(
     synthesis = tagged.collected.synthesis
     with clock("graphiques"):
         names = {s.id: session_name(s) for s in synthesis.event.sessions}
+        raster = "docx" in options.formats or "docx" in options.actes  # PNG: for Word only
         if options.jobs > 1:
-            return charts.draw_apart(synthesis, tagged.tags, options.out, names)
-        return charts.draw(synthesis, tagged.tags, options.out, names), None
+            return charts.draw_apart(synthesis, tagged.tags, options.out, names, raster)
+        return charts.draw(synthesis, tagged.tags, options.out, names, raster), None
 
 
 def _draft(

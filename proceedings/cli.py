@@ -141,6 +141,25 @@ def _parser() -> argparse.ArgumentParser:
     )
     _common(c, "dossier où écrire bilan-depot.html (défaut : output)")
 
+    ap = commands.add_parser(
+        "apercu",
+        help="la synthèse dans le navigateur, mise à jour à chaque changement",
+        add_help=False,
+        description="Sert la synthèse en HTML sur cet ordinateur (127.0.0.1 seulement), "
+        "l’ouvre dans le navigateur, et la reconstruit à chaque changement d’une note, du "
+        "programme ou d’un gabarit : la page se recharge d’elle-même. Ctrl-C l’arrête.",
+    )
+    _common(ap, "dossier de l’aperçu (défaut : output/apercu)")
+    ap.set_defaults(sortie=Path("output") / "apercu")
+    ap.add_argument(
+        "--port", type=int, default=8000, metavar="N", help="port local (défaut : 8000)"
+    )
+    ap.add_argument(
+        "--sans-navigateur",
+        action="store_true",
+        help="ne pas ouvrir le navigateur (l’adresse est affichée)",
+    )
+
     pub = commands.add_parser(
         "publier",
         help="la version à diffuser, refusée tant qu’il reste à faire",
@@ -423,6 +442,8 @@ def _main(argv: Sequence[str] | None) -> int:
                 print(f"écrit : {path}")
             if result.pages is not None:
                 print(result.pages.said())
+        elif args.commande == "apercu":
+            return _preview(args)
         elif args.commande == "publier":
             from proceedings.export.publish import NotReady, publish
 
@@ -616,6 +637,44 @@ def _condensed(args: argparse.Namespace) -> int:
 
 def _notify(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
+
+
+def _preview(args: argparse.Namespace) -> int:
+    """Serve the synthesis and build it again at each change, until Ctrl-C."""
+    import threading
+    import webbrowser
+
+    from proceedings import preview
+
+    if not 0 <= args.port <= 65535:
+        print("--port : attendu un nombre entre 0 et 65535", file=sys.stderr)
+        return EXIT_USAGE
+    state = preview.State()
+    stop = threading.Event()
+    with output_lock(args.sortie, args.attente, _notify):
+        try:
+            server = preview.serve(state, args.port)
+        except OSError as exc:
+            print(f"--port : le port {args.port} est pris ({system_message(exc)})", file=sys.stderr)
+            return EXIT_USAGE
+        url = f"http://{preview.HOST}:{server.server_address[1]}/"
+        print(f"Aperçu : {url} (Ctrl-C pour l’arrêter)", flush=True)
+        try:
+            for n, _ in enumerate(preview.changes((args.dossier, args.gabarits), stop)):
+                preview.rebuild(args.dossier, args.sortie, state, args.gabarits, _report)
+                print(f"Aperçu mis à jour ({state.version}).", flush=True)
+                if n == 0 and not args.sans_navigateur:
+                    webbrowser.open(url)
+        except KeyboardInterrupt:
+            pass  # the way an editor stops the preview
+        finally:
+            if _main_thread():  # a second Ctrl-C does not cut the stop short
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+            stop.set()
+            server.shutdown()
+            server.server_close()
+    print("Aperçu arrêté.", flush=True)
+    return EXIT_OK
 
 
 def _report(diag: Diagnostics) -> None:

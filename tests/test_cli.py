@@ -97,9 +97,9 @@ def test_broken_programme_lists_problems_and_exits_1(
         ),
         (["check", "dossier-absent"], "dossier-absent : dossier introuvable"),
         (
-            ["publier"],
-            "proceedings : erreur : COMMANDE : choix invalide : 'publier' "
-            "(choix possibles : 'build', 'check', 'motscles', 'resume')",
+            ["diffuser"],
+            "proceedings : erreur : COMMANDE : choix invalide : 'diffuser' "
+            "(choix possibles : 'build', 'check', 'apercu', 'publier', 'motscles', 'resume')",
         ),
     ],
 )

@@ -81,28 +81,37 @@ class Figure:
 
 
 def draw(
-    synthesis: Synthesis, tags: Tags, out: Path, session_names: dict[str, str]
+    synthesis: Synthesis,
+    tags: Tags,
+    out: Path,
+    session_names: dict[str, str],
+    raster: bool = True,
 ) -> tuple[Figure, ...]:
-    """Writes each figure twice under out/<stem>: <stem>.svg (vector, for HTML and PDF) and
-    <stem>.png (300 dpi, for DOCX). A figure without data is skipped; the figures drawn
-    are returned, in document order."""
+    """Writes each figure twice under out/<stem>: <stem>.svg (vector, for HTML and PDF) and,
+    with ``raster`` (a DOCX is made), <stem>.png (300 dpi, for DOCX: half the drawing's
+    time). A figure without data is skipped; the figures drawn are returned, in document
+    order."""
     made = _charts(synthesis, tags, session_names)
-    _save_all(made, out)
+    _save_all(made, out, raster)
     return tuple(figure for figure, _ in made)
 
 
 def draw_apart(
-    synthesis: Synthesis, tags: Tags, out: Path, session_names: dict[str, str]
+    synthesis: Synthesis,
+    tags: Tags,
+    out: Path,
+    session_names: dict[str, str],
+    raster: bool = True,
 ) -> tuple[tuple[Figure, ...], schedule.Background | None]:
     """As :func:`draw`, the files written by a forked process where there is one (saving
     is most of the work: half a second that then overlaps the master and the conversions):
     the figures are known at once (the master can be written and the conversions started),
     the files once the returned work is waited for; elsewhere, written here and None."""
     if not schedule.can_fork():
-        return draw(synthesis, tags, out, session_names), None
+        return draw(synthesis, tags, out, session_names, raster), None
     made = _charts(synthesis, tags, session_names)
     saving = schedule.Background(
-        lambda: _save_all(made, out), "les graphiques n’ont pas pu être écrits"
+        lambda: _save_all(made, out, raster), "les graphiques n’ont pas pu être écrits"
     )
     return tuple(figure for figure, _ in made), saving
 
@@ -119,10 +128,10 @@ def _charts(
         return [made for build in builders if (made := build()) is not None]
 
 
-def _save_all(made: list[tuple[Figure, MplFigure]], out: Path) -> None:
+def _save_all(made: list[tuple[Figure, MplFigure]], out: Path, raster: bool) -> None:
     with matplotlib.rc_context(RC):
         for figure, chart in made:
-            _save(chart, out / figure.stem, figure)
+            _save(chart, out / figure.stem, figure, raster)
 
 
 # -- data ---------------------------------------------------------------------------------
@@ -374,7 +383,7 @@ def _bars(
 # -- files --------------------------------------------------------------------------------
 
 
-def _save(chart: MplFigure, base: Path, figure: Figure) -> None:
+def _save(chart: MplFigure, base: Path, figure: Figure, raster: bool = True) -> None:
     """SVG then PNG, with the caption and alt text as metadata and no date nor version."""
     svg = io.BytesIO()
     chart.savefig(
@@ -383,6 +392,8 @@ def _save(chart: MplFigure, base: Path, figure: Figure) -> None:
         metadata={"Date": None, "Title": figure.caption, "Description": figure.alt},
     )
     atomic_write(base.parent / f"{base.name}.svg", svg.getvalue())
+    if not raster:
+        return
     png = io.BytesIO()
     chart.savefig(
         png,
