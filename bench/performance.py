@@ -597,11 +597,19 @@ def main() -> int:
     parser.add_argument(
         "--travail", type=Path, default=Path(tempfile.gettempdir()) / "proceedings-performance"
     )
+    parser.add_argument(
+        "--apercu-seulement",
+        action="store_true",
+        help="seulement l’aperçu contre make, sur la démonstration (docs/performance.md inchangé)",
+    )
     args = parser.parse_args()
     args.travail.mkdir(parents=True, exist_ok=True)
     demo = args.travail / "demo"
     shutil.rmtree(demo, ignore_errors=True)
     shutil.copytree(DEMO, demo)  # a copy: one of its notes is changed for a measure
+    if args.apercu_seulement:
+        print(json.dumps(preview_after_one_note(demo, args.travail)))
+        return 0
     results = {"démo": measure("démo", demo, args.travail, jobs_too=False)}
     for words in args.tailles:
         event = generate(args.travail / f"evenement-{words}", words)
