@@ -662,6 +662,12 @@ def _preview(args: argparse.Namespace) -> int:
         try:
             for n, _ in enumerate(preview.changes((args.dossier, args.gabarits), stop)):
                 preview.rebuild(args.dossier, args.sortie, state, args.gabarits, _report)
+                if state.failure:
+                    print(
+                        f"erreur : {state.failure} ; la page montre la construction précédente.",
+                        file=sys.stderr,
+                        flush=True,
+                    )
                 print(f"Aperçu mis à jour ({state.version}).", flush=True)
                 if n == 0 and not args.sans_navigateur:
                     webbrowser.open(url)

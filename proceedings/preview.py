@@ -33,6 +33,7 @@ from proceedings.errors import (
     Severity,
 )
 from proceedings.settings import TEMPLATES
+from proceedings.support.safeio import system_message
 
 HOST = "127.0.0.1"
 POLL = 0.2  # seconds between two looks at the event's files
@@ -190,29 +191,20 @@ def rebuild(
     from proceedings.build import build
 
     diag = Diagnostics()
+    page, failure = None, ""
     try:
         build(event_dir, out, ("html",), diag, templates, actes=())
         page = (out / "synthese.html").read_text(encoding="utf-8")
     except ProgrammeError as exc:
-        report(diag)
-        with state.lock:
-            state.messages = [*diag, *exc.problems]
-            state.failure = f"{exc.path} : programme invalide"
-            state.version += 1
-        return
+        diag.extend(exc.problems)
+        failure = f"{exc.path} : programme invalide"
     except ProceedingsError as exc:
-        report(diag)
-        with state.lock:
-            state.messages, state.failure = list(diag), f"{exc}"
-            state.version += 1
-        return
+        failure = str(exc)
     except OSError as exc:
-        report(diag)
-        with state.lock:
-            state.messages, state.failure = list(diag), f"écriture impossible : {exc}"
-            state.version += 1
-        return
+        failure = f"écriture impossible : {system_message(exc)}"
     report(diag)
     with state.lock:
-        state.page, state.messages, state.failure = page, list(diag), ""
+        if page is not None:
+            state.page = page
+        state.messages, state.failure = list(diag), failure
         state.version += 1

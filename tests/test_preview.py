@@ -125,6 +125,9 @@ def test_the_preview_follows_the_notes_and_stops_on_ctrl_c(
     assert process.returncode == 0, err
     assert out.splitlines()[-1] == "Aperçu arrêté."
     assert "Traceback" not in err
+    # the terminal said it too: the programme's problem, then what the page shows
+    assert "erreur de syntaxe YAML" in err
+    assert "programme invalide ; la page montre la construction précédente." in err
     with pytest.raises(urllib.error.URLError):
         get(url)  # nobody listens any more
 
