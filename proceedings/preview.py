@@ -32,6 +32,7 @@ from proceedings.errors import (
     ProgrammeError,
     Severity,
 )
+from proceedings.render import palette
 from proceedings.settings import TEMPLATES
 from proceedings.support.safeio import system_message
 
@@ -54,8 +55,9 @@ _SCRIPT = """<script>
 })();
 </script>"""
 _BANNER = (
-    '<div role="alert" style="position:sticky;top:0;z-index:9;background:#fbebdc;'
-    "color:#1f2a2e;border-bottom:2px solid #d9822b;padding:.6em 1em;font:15px/1.4 "
+    '<div role="alert" style="position:sticky;top:0;z-index:9;'
+    f"background:{palette.ACCENT_CLAIR};color:{palette.ENCRE};"
+    f"border-bottom:2px solid {palette.ACCENT};padding:.6em 1em;font:15px/1.4 "
     'sans-serif"><strong>{title}</strong><ul style="margin:.3em 0 0 1.2em;padding:0">'
     "{items}</ul></div>"
 )
