@@ -82,6 +82,7 @@ def publish(
     )
     synthesis = result.synthesis
     assert synthesis is not None  # a forced build always gives one
+    unreviewed = _unreviewed(event_dir, result.automatic, diag)  # may warn: counted below
     remaining = []
     if errors := len(diag.errors):
         said = f"{errors} erreur{'s' if errors > 1 else ''} du dépôt"
@@ -95,7 +96,7 @@ def publish(
         for c in synthesis.notes
         if c.note.meta.statut is not NoteStatus.VALIDE
     ]
-    remaining += _unreviewed(event_dir, result.automatic, diag)
+    remaining += unreviewed
     if remaining:
         raise NotReady(remaining)
     stem = names(synthesis.event)
