@@ -16,17 +16,20 @@ from proceedings.analyse.vocabulary import load_vocabulary
 from proceedings.errors import Diagnostic, Diagnostics
 from proceedings.export import convert, glyphs
 from proceedings.export.convert import Converted
-from proceedings.export.docx_finish import DocxFinish
+from proceedings.export.docx_finish import CoverPhoto, DocxFinish
 from proceedings.model import Event, Note, Synthesis, Tags
 from proceedings.read import deposit
+from proceedings.read.photos import gather
 from proceedings.read.programme import load_programme
 from proceedings.read.readers import Found, discover, read_editorial, read_or_report
 from proceedings.read.statuses import apply_statuses
 from proceedings.read.store import NoteStore
+from proceedings.render import pictures
 from proceedings.render.master import (
     ACTES_TITLE,
     EXAMPLE_NOTICE,
     anchor,
+    cover_photo,
     draft,
     heure,
     partners,
@@ -36,6 +39,7 @@ from proceedings.render.master import (
     render_fiche,
     render_report,
     session_name,
+    shown_photos,
 )
 from proceedings.render.typography import french, ordinal
 from proceedings.select import budget
@@ -148,7 +152,7 @@ def collect(
         return read_or_report(f, local, store), local
 
     # readers mostly wait for pandoc (a process of its own): twice as many as processors
-    results = schedule.in_threads(read_one, found, 2 * jobs)
+    results = schedule.in_threads(read_one, [f for f in found if not f.photo], 2 * jobs)
     read = []
     for note, local in results:
         diag.extend(local)
@@ -173,7 +177,12 @@ def collect(
                 f"DOCX et HTML) : {glyphs.described(lost)}",
                 note.shown,
             )
-    synthesis = Synthesis(event=event, sessions=assign(screened.kept, event, diag))
+    pictures = gather(event_dir, [(f.path, f.rel, f.shown) for f in found if f.photo], event, diag)
+    synthesis = Synthesis(
+        event=event,
+        sessions=assign(screened.kept, event, diag),
+        photos=tuple(privacy.photo(p) for p in pictures),
+    )
     return Collected(tuple(found), tuple(read), synthesis, privacy, screened.left_out)
 
 
@@ -200,6 +209,7 @@ class Options:
     templates: Path
     pdf_standards: tuple[str, ...]
     jobs: int
+    public: bool = False  # the version for distribution: photos « public: non » left out
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,6 +229,7 @@ class Drafted:
     actes: Path  # actes.md
     plan: budget.Plan
     estimate: float  # the pages the chapters were expected to take
+    cover: CoverPhoto | None = None  # the synthesis's cover photo, for Word
 
 
 def build(
@@ -234,6 +245,7 @@ def build(
     force: bool = False,
     fingerprint: str = "",
     actes: tuple[str, ...] | None = None,
+    public: bool = False,
 ) -> BuildResult:
     """The whole line: read, structure, tag, select, draw, render, convert.
 
@@ -241,16 +253,17 @@ def build(
     code and options) and its documents are all there, nothing is redone and the last
     build's messages are given again. ``fingerprint``: the inputs' digest, when the caller
     has already computed it. ``actes``: the formats of the Actes intégraux, by default the
-    synthesis's.
+    synthesis's. ``public``: the version for distribution (``publier``), without the photos
+    marked « public: non ».
     """
     clock = _Clock()
     actes = uptodate.proceedings_formats(formats, actes)
     fingerprint = fingerprint or uptodate.fingerprint(
-        event_dir, templates, formats, pdf_standards, actes
+        event_dir, templates, formats, pdf_standards, actes, public
     )
     if not force and (previous := uptodate.unchanged(out, fingerprint)) is not None:
         return BuildResult(None, None, previous[0], clock.times, previous[1])
-    options = Options(event_dir, out, formats, actes, templates, pdf_standards, jobs)
+    options = Options(event_dir, out, formats, actes, templates, pdf_standards, jobs, public)
     progress = progress or Progress()
     tagged = _read_and_tag(options, analyser, progress, diag, clock)
     figures, drawing = _draw(options, tagged, clock)
@@ -369,16 +382,26 @@ def _draft(
             editorial = collected.privacy.note(editorial)
         notes = [c.note for c in synthesis.notes]
         convert.write_media([*notes, editorial] if editorial else notes, out)
+        published = [p for p in synthesis.photos if p.public or not options.public]
+        photos = pictures.prepare(published, options.event_dir, out, diag)
         plan, text, estimate = budget.fit(
             synthesis,
             selection,
-            lambda p: render(synthesis, tags, templates, selection, figures, editorial, p),
+            lambda p: render(
+                synthesis, tags, templates, selection, figures, editorial, p, photos, options.public
+            ),
             anchor(synthesis.event.sessions[0].id),
         )
         master, actes = out / MASTER, out / ACTES
         convert.write_text(master, text)
         convert.write_text(actes, render_actes(synthesis, tags, templates))
-    return Drafted(master, actes, plan, estimate)
+    shown = cover_photo(synthesis, shown_photos(synthesis, photos, options.public))
+    cover = None
+    if shown is not None:
+        photo, files = shown
+        credit = french(f"Photo : {photo.credit}") if photo.credit else ""
+        cover = CoverPhoto(out / files.cover, photo.alt, credit)
+    return Drafted(master, actes, plan, estimate, cover)
 
 
 def _convert_all(
@@ -409,7 +432,7 @@ def _convert_all(
             synthesis.event,
             options.pdf_standards,
             images,
-            _docx_spec(synthesis, tags, label),
+            _docx_spec(synthesis, tags, label, None if label else drafted.cover),
             suffix="" if not label else " (actes)",
         )
     if "fiches" in options.formats:
@@ -591,9 +614,11 @@ def _report(
     )
 
 
-def _docx_spec(synthesis: Synthesis, tags: Tags, label: str = "") -> DocxFinish:
-    """What python-docx adds to pandoc's DOCX: cover details, header, watermark, properties;
-    ``label`` names a document other than the synthesis (« Actes intégraux »)."""
+def _docx_spec(
+    synthesis: Synthesis, tags: Tags, label: str = "", photo: CoverPhoto | None = None
+) -> DocxFinish:
+    """What python-docx adds to pandoc's DOCX: cover details and photo, header, watermark,
+    properties; ``label`` names a document other than the synthesis (« Actes intégraux »)."""
     event = synthesis.event
     title = plain(f"{ordinal(event.edition, plain=True)} {event.titre}")
     cover = [
@@ -620,4 +645,5 @@ def _docx_spec(synthesis: Synthesis, tags: Tags, label: str = "") -> DocxFinish:
         header=title,
         draft=draft(synthesis),
         created=convert.fixed_timestamp(event).replace(tzinfo=None),
+        photo=photo,
     )

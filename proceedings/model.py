@@ -201,6 +201,31 @@ class Media:
 
 
 @dataclass(frozen=True, slots=True)
+class Photo:
+    """A photo dropped in a session's folder: a figure of that session's chapter (or of the
+    cover), described by the folder's ``photos.yaml``."""
+
+    path: str  # relative to the event folder
+    shown: str  # as messages show it
+    session: str  # the session's id; "" for a photo of the event folder itself (cover)
+    group: str  # the workshop or group subfolder, "" at the session's level
+    caption: str  # légende (from the file name when photos.yaml gives none)
+    alt: str  # texte alternatif read by screen readers (the caption when none is given)
+    described: bool  # True when photos.yaml gives the alternative text
+    credit: str = ""
+    order: int = 0  # 0: after those with an order, by file name
+    cover: bool = False
+    public: bool = True  # False: left out of the published version (photos of people)
+    digest: str = ""  # SHA-256 of the file's bytes
+    width: int = 0  # pixels, the EXIF orientation applied
+    height: int = 0
+
+    @property
+    def portrait(self) -> bool:
+        return self.height > self.width
+
+
+@dataclass(frozen=True, slots=True)
 class FrontMatter:
     """The optional YAML header of a note (or the metadata of a Word or web document)."""
 
@@ -331,10 +356,22 @@ class Synthesis:
 
     event: Event
     sessions: tuple[SessionContent, ...]
+    photos: tuple[Photo, ...] = ()  # in the order they are shown, within each session
 
     @property
     def notes(self) -> tuple[NoteContent, ...]:
         return tuple(n for s in self.sessions for n in s.notes)
+
+    def photos_of(self, session: str, group: str = "") -> tuple[Photo, ...]:
+        """The figures of a session's chapter (``group`` "") or of one of its groups (the
+        cover's photo is not shown again)."""
+        return tuple(
+            p for p in self.photos if p.session == session and p.group == group and not p.cover
+        )
+
+    @property
+    def cover(self) -> Photo | None:
+        return next((p for p in self.photos if p.cover), None)
 
 
 # -- tagging ------------------------------------------------------------------------------

@@ -53,11 +53,16 @@ local function typst_image(img)
 end
 
 local function html_image(img)
+  -- A photo: its web file (smaller than the print one), sized by the page's style sheet.
+  if img.classes:includes("photo") then
+    img.src = img.src:gsub("%-impression%.jpg$", "-web.jpg")
+    img.attributes.width, img.attributes.height = nil, nil
+  end
   if img.attributes["fig-alt"] then
     img.attributes.alt = img.attributes.alt or img.attributes["fig-alt"]
     img.attributes["fig-alt"] = nil
-    return img
   end
+  return img
 end
 
 local images = {
@@ -70,8 +75,22 @@ local images = {
   end,
 }
 
+-- Word reads an image's description from its own text (pandoc writes it as the
+-- picture's descr): the fig-alt attribute's, when there is one, rather than the caption.
+local function docx_image(img)
+  local alt = img.attributes["fig-alt"]
+  if alt then
+    img.caption = pandoc.Inlines(alt)
+    img.attributes["fig-alt"] = nil
+    return img
+  end
+end
+
 local figures = {
   Figure = function(fig)
+    if FORMAT == "docx" then
+      return fig:walk({ Image = docx_image })
+    end
     if FORMAT ~= "typst" then return nil end
     return fig:walk({
       Image = function(img) return pandoc.RawInline("typst", "#" .. typst_image(img)) end,

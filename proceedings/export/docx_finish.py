@@ -34,6 +34,10 @@ from proceedings.export.docx_pages import Pages, int_attr, text_width
 from proceedings.export.docx_xml import W_NS, Element, Styles, el, text_of
 from proceedings.export.docx_xml import w as _w
 
+# The cover's photo in Word: the text's width (the page's margins are Word's own)
+COVER_PHOTO_WIDTH_CM = 16.0
+WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+
 V_NS = "urn:schemas-microsoft-com:vml"
 O_NS = "urn:schemas-microsoft-com:office:office"
 W10_NS = "urn:schemas-microsoft-com:office:word"
@@ -57,6 +61,16 @@ class DocxFinish:
     header: str  # running header, on every page but the cover
     draft: bool  # True: watermark "Document de travail" on every page
     created: dt.datetime  # naive, written to the core properties (fixed for determinism)
+    photo: CoverPhoto | None = None  # the cover's photo, under the details
+
+
+@dataclass(frozen=True, slots=True)
+class CoverPhoto:
+    """The cover's photo: its file (a band, already cropped), description and credit."""
+
+    path: Path
+    alt: str
+    credit: str = ""
 
 
 def finish(path: Path, spec: DocxFinish) -> None:
@@ -70,6 +84,29 @@ def finish(path: Path, spec: DocxFinish) -> None:
     _headers_footers(document, spec, styles)
     _core_properties(document, spec)
     document.save(str(path))
+
+
+def _cover_photo(document: Document, after: Element, photo: CoverPhoto, styles: Styles) -> Element:
+    """The cover's photo across the text's width after ``after``, with its description
+    (read by screen readers) and its credit; the last paragraph added."""
+    from docx.shared import Cm
+    from docx.text.paragraph import Paragraph
+
+    p = el("p")
+    _set_style(p, styles.id("Couverture détails"))
+    after.addnext(p)
+    run = Paragraph(p, document._body).add_run()
+    run.add_picture(str(photo.path), width=Cm(COVER_PHOTO_WIDTH_CM))
+    for prop in p.iter(f"{{{WP_NS}}}docPr"):
+        prop.set("descr", photo.alt)
+        prop.set("name", "Photo de couverture")
+    if not photo.credit:
+        return p
+    credit = el("p")
+    _set_style(credit, styles.id("Couverture détails"))
+    credit.append(_run(_text(photo.credit)))
+    p.addnext(credit)
+    return credit
 
 
 # -- XML helpers ----------------------------------------------------------------------------
@@ -173,6 +210,8 @@ def _cover(document: Document, spec: DocxFinish, styles: Styles) -> None:
         p.append(_run(_text(text)))
         last.addnext(p)
         last = p
+    if spec.photo is not None:
+        last = _cover_photo(document, last, spec.photo, styles)
     following = last.getnext()
     first = following
     if following is not None and following.tag == _w("sdt"):

@@ -11,7 +11,8 @@ same inputs gives the same bytes.
 Publication is refused, with the list of what remains, while the deposit has an error
 (what ``check`` reports), a note is not « valide », or a text the tool chose (key
 messages, a condensed account) has not been declared reviewed in ``statuts.yaml``
-(``extraits relus``).
+(``extraits relus``), or a photo has no alternative text. The photos marked « public: non »
+are left out.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from proceedings.model import Event, NoteStatus
 from proceedings.read.statuses import REVIEWED, reviewed
 from proceedings.render.wording import event_noun
 from proceedings.settings import PDF_ARCHIVE, TEMPLATES
-from proceedings.support.limits import STATUS_FILE
+from proceedings.support.limits import PHOTOS_FILE, STATUS_FILE
 from proceedings.support.safeio import atomic_output, atomic_write
 
 FORMATS = ("docx", "pdf", "html")
@@ -79,6 +80,7 @@ def publish(
         jobs=jobs,
         force=True,
         actes=FORMATS,
+        public=True,
     )
     synthesis = result.synthesis
     assert synthesis is not None  # a forced build always gives one
@@ -97,6 +99,12 @@ def publish(
         if c.note.meta.statut is not NoteStatus.VALIDE
     ]
     remaining += unreviewed
+    remaining += [
+        f"« {photo.path} » : photo sans texte alternatif, à décrire dans le {PHOTOS_FILE} de "
+        "son dossier (ou à marquer « public: non »)"
+        for photo in synthesis.photos
+        if photo.public and not photo.described
+    ]
     if remaining:
         raise NotReady(remaining)
     stem = names(synthesis.event)

@@ -232,7 +232,7 @@ def report(
     lines: dict[str, FileLine] = {}
     for f in found:
         if f.reader is None:
-            continue
+            continue  # skipped, or a photo (listed with its session)
         file_problems = problems.get(f.shown, [])
         messages = tuple(_message(d) for d in file_problems)
         fmt = FORMAT_NAMES.get(f.path.suffix.lower().lstrip("."), f.path.suffix.lstrip("."))
@@ -278,7 +278,7 @@ def report(
     skipped = tuple(
         FileLine(f.rel, f.path.suffix.lstrip(".") or "—", FileStatus.IGNORE, problems=(f.skipped,))
         for f in found
-        if f.reader is None
+        if f.reader is None and not f.photo
     )
     return Report(
         event=f"{ordinal(synthesis.event.edition, plain=True)} {synthesis.event.titre}",

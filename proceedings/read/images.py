@@ -28,7 +28,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import ExifTags, Image, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageCms, UnidentifiedImageError
 
 from proceedings.errors import SourceError
 from proceedings.support.safeio import MIB, read_input, size_text
@@ -150,6 +150,83 @@ def check_data_uri(uri: str) -> Checked:
     except (binascii.Error, ValueError):
         raise Refused("adresse « data: » mal formée (base64 invalide)") from None
     return check(data)
+
+
+# Photos (proceedings/read/photos.py): what cameras and phones write. HEIC is read when
+# pillow-heif is installed (it is a dependency; a machine without it is told so).
+PHOTO_FORMATS = ("JPEG", "MPO", "PNG", "WEBP", "HEIF")
+PHOTO_ACCEPTED = "JPEG, PNG, WebP, HEIC"
+_SRGB = ImageCms.createProfile("sRGB")
+
+
+def open_photo(
+    data: bytes, fit: tuple[int, int] | None = None
+) -> tuple[Image.Image, tuple[int, int]]:
+    """A photo's pixels and its full size (width, height) once upright: decoded entirely,
+    its EXIF orientation applied, in sRGB, with no metadata left (``info`` empty: no EXIF,
+    GPS position, device, comment or colour profile); :class:`Refused` with the reason
+    otherwise.
+
+    ``fit``: the size (width, height) the caller will reduce it to; a JPEG is then decoded
+    at the smallest scale that still covers it (up to 8 times faster, and less memory)."""
+    if len(data) > MAX_BYTES:
+        raise Refused(_too_heavy(len(data)))
+    if not data:
+        raise Refused("fichier vide (0 octet)")
+    if _sniff(data) == "HEIC" and not _heif_opener():
+        raise Refused("format HEIC illisible ici : installez le paquet pillow-heif")
+    try:
+        with Image.open(io.BytesIO(data), formats=PHOTO_FORMATS) as image:
+            width, height = image.size
+            if width * height > MAX_PIXELS:
+                raise Refused(_TOO_LARGE)
+            orientation = _orientation(image)
+            profile = image.info.get("icc_profile")
+            if fit is not None and image.format in ("JPEG", "MPO"):
+                stored = fit if orientation < 5 else (fit[1], fit[0])
+                image.draft("RGB", stored)
+            image.load()
+            pixels = _oriented(image, orientation)
+            alpha = pixels.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+            mode = "RGBA" if alpha else "RGB"
+            pixels = pixels.convert(mode)
+            if profile:
+                pixels = _to_srgb(pixels, profile)
+            pixels.info = {}
+            return pixels, ((width, height) if orientation < 5 else (height, width))
+    except Refused:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise Refused(_TOO_LARGE) from None
+    except UnidentifiedImageError:
+        name, accepted = _sniff(data), f"(formats : {PHOTO_ACCEPTED})"
+        if name:
+            raise Refused(f"format {name} non pris en charge {accepted}") from None
+        raise Refused(f"contenu qui n’est pas une photo lisible {accepted}") from None
+    except (OSError, ValueError, SyntaxError, EOFError, MemoryError, IndexError, KeyError):
+        raise Refused(_damaged(data)) from None
+
+
+def _to_srgb(image: Image.Image, profile: bytes) -> Image.Image:
+    """The pixels in sRGB: a phone's Display P3 photo keeps its colours once its profile
+    is gone. A profile that cannot be read leaves the pixels as they are."""
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
+        converted = ImageCms.profileToProfile(image, source, _SRGB, outputMode=image.mode)
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+        return image
+    return converted if converted is not None else image
+
+
+def _heif_opener() -> bool:
+    """Whether HEIC photos can be read (pillow-heif registered with Pillow)."""
+    try:
+        import pillow_heif
+    except ImportError:
+        return False
+    if "HEIF" not in Image.OPEN:
+        pillow_heif.register_heif_opener(thumbnails=False)
+    return True
 
 
 def _encode(image: Image.Image, kind: str) -> Checked:

@@ -13,7 +13,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,12 +27,14 @@ from proceedings.model import (
     Note,
     NoteContent,
     NoteStatus,
+    Photo,
     Session,
     Synthesis,
     Tags,
     Turn,
 )
 from proceedings.render import palette
+from proceedings.render.pictures import Prepared
 from proceedings.render.typography import escape, french, ordinal, spans_md, text_md
 from proceedings.render.wording import at_place, event_noun, with_article
 from proceedings.select import budget
@@ -121,11 +123,18 @@ def render(
     figures: Sequence[Any] = (),
     editorial: Note | None = None,
     plan: Plan | None = None,
+    photos: Mapping[str, Prepared] | None = None,
+    public: bool = False,
 ) -> str:
     """The whole synthesis as one pandoc Markdown document, within the page budget of
-    ``plan`` (by default, the budget the programme gives)."""
+    ``plan`` (by default, the budget the programme gives). ``photos``: the files of the
+    photos shown; ``public``: the version for distribution, without the photos marked
+    « public: non »."""
     env, context = _context(synthesis, tags, templates)
+    shown = shown_photos(synthesis, photos or {}, public)
     context.update(
+        photos=functools.partial(photo_figures, synthesis, shown, public),
+        cover=cover_photo(synthesis, shown),
         selection=selection,
         figures=figures,
         editorial=editorial,
@@ -174,6 +183,7 @@ def _context(
         "example_notice": EXAMPLE_NOTICE if event.exemple else "",
         "footnotes": _footnotes(event),
         "actes_title": ACTES_TITLE,
+        "cover": None,  # the synthesis's cover photo (render)
     }
     return env, context
 
@@ -528,6 +538,50 @@ def render_blocks(note: Note, base_level: int, title: str = "") -> Md:
     if blocks and blocks[0].kind == "heading" and _same_title(blocks[0].text, title):
         blocks = blocks[1:]
     return Md("\n\n".join(_block_md(b, note, base_level) for b in blocks))
+
+
+def shown_photos(
+    synthesis: Synthesis, files: Mapping[str, Prepared], public: bool
+) -> dict[str, Prepared]:
+    """The photos a document shows, by path: in the published version, not those marked
+    « public: non »."""
+    hidden = {p.path for p in synthesis.photos if public and not p.public}
+    return {path: f for path, f in files.items() if path not in hidden}
+
+
+def cover_photo(
+    synthesis: Synthesis, shown: Mapping[str, Prepared]
+) -> tuple[Photo, Prepared] | None:
+    """The cover's photo and its files, when there is one to show."""
+    cover = synthesis.cover
+    return (cover, shown[cover.path]) if cover is not None and cover.path in shown else None
+
+
+def photo_figures(
+    synthesis: Synthesis,
+    files: Mapping[str, Prepared],
+    public: bool,
+    session_id: str,
+    group_id: str = "",
+) -> Md:
+    """The photos of a session (``group_id`` "") or of one of its groups, as figures: the
+    caption, then the credit; the alternative text for screen readers. Outside the
+    published version, a photo marked « public: non » says that it will not be in it."""
+    out = []
+    for photo in synthesis.photos_of(session_id, group_id):
+        prepared = files.get(photo.path)
+        if prepared is None:
+            continue
+        caption = text_md(photo.caption)
+        if photo.credit:
+            credit = f"Photo\u00a0: {text_md(photo.credit)}"
+            caption = f"{caption} — {credit}" if caption else credit
+        caption = caption or "Photo"
+        if not photo.public and not public:
+            caption += " (absente de la version publiée\u00a0: «\u00a0public\u00a0: non\u00a0»)"
+        attributes = f".photo {prepared.size} fig-alt={yaml_value(photo.alt)}"
+        out.append(f"![{caption}]({prepared.print}){{{attributes}}}")
+    return Md("\n\n".join(out))
 
 
 def draft(synthesis: Synthesis) -> bool:

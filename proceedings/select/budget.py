@@ -261,6 +261,9 @@ LINE_CHARS = 110
 PAGE_LINES = 50
 PARAGRAPH_GAP = 0.55
 _LINES = {"# ": 4.0, "## ": 2.6, "###": 2.0, "![": 14.0, "|": 1.6, ":::": 0.6}
+# A photo (class .photo) is shown 12.3 cm high across the column (10 cm for a portrait),
+# with its caption: about half a page.
+PHOTO_LINES = 26.0
 _CHAPTER = re.compile(r"(?m)^(?=# )")
 _ESCAPED = re.compile(r"\\(.)")
 _IDENT = re.compile(r"\{#[^}]*\}")
@@ -278,6 +281,8 @@ def layout_pages(markdown: str) -> float:
             rows = [r.strip() for r in block.split("\n") if r.strip()]
             for row in rows:
                 fixed = next((n for start, n in _LINES.items() if row.startswith(start)), None)
+                if row.startswith("![") and "{.photo " in row:
+                    fixed = PHOTO_LINES
                 if fixed is not None:
                     lines += fixed
                     continue

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from proceedings.errors import Diagnostic
-from proceedings.model import Event, Note, Person, Session
+from proceedings.model import Event, Note, Person, Photo, Session
 from proceedings.structure.speakers import (
     CIVILITY,
     PARTICLE,
@@ -516,6 +516,18 @@ class Anonymiser:
         }
         result: Event = self.walk(event, self._programme_text, rules)
         return result
+
+    def photo(self, photo: Photo) -> Photo:
+        """A photo's texts without the hidden names (its caption may come from its file's
+        name)."""
+        if not self:
+            return photo
+        return dataclasses.replace(
+            photo,
+            caption=self.text(photo.caption),
+            alt=self.text(photo.alt),
+            credit=self.name(photo.credit),
+        )
 
     def note(self, note: Note) -> Note:
         """A note: its text, speakers, rapporteur, declared speakers, published path."""

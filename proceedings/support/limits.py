@@ -32,6 +32,14 @@ NOTE_SUFFIXES = frozenset(
     }
 )
 
+# Photos dropped in a session's folder (proceedings/read/photos.py), described in the
+# folder's photos.yaml. HEIC (phones) is read by pillow-heif.
+PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif"})
+PHOTOS_FILE = "photos.yaml"
+# At most this many photos in an event (a day's synthesis shows a few dozen); each is
+# decoded at a reduced size, one at a time.
+MAX_PHOTOS = 500
+
 # Files of an event folder that describe the event and are not notes.
 PROGRAMME_FILE = "programme.yaml"
 EDITORIAL_FILE = "editorial.md"

@@ -12,8 +12,18 @@ from pathlib import Path
 from proceedings import __version__
 from proceedings.errors import Diagnostic, Severity, SourceError
 from proceedings.support import cachefile
-from proceedings.support.limits import EVENT_FILES, MAX_DEPTH, MAX_FILES, MAX_NOTE, NOTE_SUFFIXES
+from proceedings.support.limits import (
+    EVENT_FILES,
+    MAX_DEPTH,
+    MAX_FILES,
+    MAX_NOTE,
+    NOTE_SUFFIXES,
+    PHOTO_SUFFIXES,
+    PHOTOS_FILE,
+)
 from proceedings.support.safeio import read_input
+
+_READ = NOTE_SUFFIXES | PHOTO_SUFFIXES  # the files of the event folder a build reads
 
 FINGERPRINT = ".cache/empreinte.json"
 
@@ -30,6 +40,7 @@ def fingerprint(
     formats: tuple[str, ...],
     standards: tuple[str, ...],
     actes: tuple[str, ...] | None = None,
+    public: bool = False,
 ) -> str:
     """A digest of everything a build reads: the contents of the event folder's notes and
     event files, of the templates and of the code; the options; ``SOURCE_DATE_EPOCH``.
@@ -42,7 +53,8 @@ def fingerprint(
     h = hashlib.sha256()
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
     actes = proceedings_formats(formats, actes)
-    h.update(repr((sorted(formats), sorted(actes), standards, __version__, epoch)).encode())
+    options = (sorted(formats), sorted(actes), standards, __version__, epoch)
+    h.update(repr((*options, "public") if public else options).encode())
     package = Path(__file__).resolve().parents[1]  # the whole package, every stage
     for root in (event_dir, templates, package):
         top = root.resolve()
@@ -90,7 +102,7 @@ def _digest(path: Path, rel: str, root: Path, event: bool) -> bytes:
         stat.S_ISREG(info.st_mode)
         and info.st_size <= MAX_NOTE
         and not name.startswith(".")
-        and (not event or path.suffix.lower() in NOTE_SUFFIXES or rel in EVENT_FILES)
+        and (not event or path.suffix.lower() in _READ or rel in EVENT_FILES or name == PHOTOS_FILE)
     )
     if wanted:
         try:

@@ -300,28 +300,40 @@ def read_mapping(checker: Checker, path: Path, max_bytes: int) -> tuple[Node | N
     """An event's YAML file of « clé : valeur » lines that is used in part: its tree (a
     mapping, empty for an empty file) and its bytes. A file that cannot be used is an error
     of the checker, with its line when known, and gives None."""
+    root, raw = _read(checker, path, max_bytes)
+    if root is None:
+        return (Node({}, 1) if raw is not None else None), raw or b""
+    if not isinstance(root.value, dict):
+        checker.error(root, "", "attendu des lignes « clé : valeur », fichier ignoré")
+        return None, raw or b""
+    return root, raw or b""
+
+
+def read_tree(checker: Checker, path: Path, max_bytes: int) -> Node | None:
+    """An event's YAML file of any shape (a list, for ``photos.yaml``): its tree, None when
+    it is empty or cannot be used (an error of the checker, with its line when known)."""
+    return _read(checker, path, max_bytes)[0]
+
+
+def _read(checker: Checker, path: Path, max_bytes: int) -> tuple[Node | None, bytes | None]:
+    """The tree and the bytes; (None, bytes) for an empty file, (None, None) for a file
+    that cannot be used."""
     try:
         raw = safeio.read_input(path, checker.path, max_bytes)
     except SourceError as exc:
         checker.error(exc.line, "", f"{exc.message}, fichier ignoré")
-        return None, b""
+        return None, None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         checker.error(None, "", "le fichier n’est pas en UTF-8, ignoré")
-        return None, raw
+        return None, None
     try:
-        root = checker.compose(text, max_bytes)
+        return checker.compose(text, max_bytes), raw
     except yamlfr.Refused as exc:
         syntax = "erreur de syntaxe YAML : " if exc.syntax else ""
         checker.error(exc.line, "", f"{syntax}{exc.problem}, fichier ignoré")
-        return None, raw
-    if root is None:
-        return Node({}, 1), raw
-    if not isinstance(root.value, dict):
-        checker.error(root, "", "attendu des lignes « clé : valeur », fichier ignoré")
-        return None, raw
-    return root, raw
+        return None, None
 
 
 def is_empty(node: Node) -> bool:

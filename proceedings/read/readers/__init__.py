@@ -22,7 +22,15 @@ from proceedings.model import Media, Note
 from proceedings.read import images
 from proceedings.read.readers import boards, markdown, office, subtitles, text
 from proceedings.read.store import NoteStore
-from proceedings.support.limits import EDITORIAL_FILE, EVENT_FILES, MAX_DEPTH, MAX_FILES, MAX_NOTE
+from proceedings.support.limits import (
+    EDITORIAL_FILE,
+    EVENT_FILES,
+    MAX_DEPTH,
+    MAX_FILES,
+    MAX_NOTE,
+    PHOTO_SUFFIXES,
+    PHOTOS_FILE,
+)
 from proceedings.support.safeio import count_text, file_kind, read_input, system_message
 
 Reader = Callable[[bytes, str, str, Diagnostics], Note]
@@ -58,10 +66,11 @@ class Found:
     shown: str  # as shown in messages: the event folder as given, then rel
     reader: Reader | None
     skipped: str = ""  # why the file is not read, when it is not
+    photo: bool = False  # a photo, for the chapter of its session (read/photos.py)
 
 
 def known_formats() -> str:
-    return ", ".join(sorted(READERS))
+    return ", ".join(sorted(READERS)) + " ; photos : " + ", ".join(sorted(PHOTO_SUFFIXES))
 
 
 def debris(name: str) -> str:
@@ -114,12 +123,15 @@ def discover(event_dir: Path, diag: Diagnostics) -> list[Found]:
                 break
             path = Path(folder) / name
             rel = path.relative_to(event_dir).as_posix()
-            if rel in EVENT_FILES:
+            if rel in EVENT_FILES or name == PHOTOS_FILE:
                 continue
             shown = (event_dir / rel).as_posix()
             reason = debris(name) or _not_regular(path, root)
             if reason and not debris(name):
                 diag.warning(f"{reason}, ignoré", shown)
+            if not reason and path.suffix.lower() in PHOTO_SUFFIXES:
+                found.append(Found(path, rel, shown, None, photo=True))
+                continue
             reader = None if reason else READERS.get(path.suffix.lower())
             if reader is None and not reason:
                 reason = "format non pris en charge"
