@@ -177,7 +177,10 @@ def collect(
                 f"DOCX et HTML) : {glyphs.described(lost)}",
                 note.shown,
             )
-    pictures = gather(event_dir, [(f.path, f.rel, f.shown) for f in found if f.photo], event, diag)
+    # a picture a note shows is in the note, not a photo of the chapter as well
+    linked = {rel for note in read for rel in note.linked}
+    photos = [(f.path, f.rel, f.shown) for f in found if f.photo and f.rel not in linked]
+    pictures = gather(event_dir, photos, event, diag)
     synthesis = Synthesis(
         event=event,
         sessions=assign(screened.kept, event, diag),

@@ -257,6 +257,7 @@ class Note:
     media: tuple[Media, ...] = ()
     digest: str = ""  # SHA-256 of the file's bytes, to find duplicates
     cues: int = 0  # timed cues of a transcript (subtitles, Whisper), to tell twins apart
+    linked: tuple[str, ...] = ()  # files of the event folder its images show (not photos)
 
     @property
     def folder(self) -> tuple[str, ...]:

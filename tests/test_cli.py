@@ -63,7 +63,7 @@ def test_bad_note_is_reported_build_goes_on_and_exits_1(
 def test_strict_turns_warnings_into_failure(
     tiny_event: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    (tiny_event / "ouverture" / "photo.jpeg").write_bytes(b"\xff\xd8")
+    (tiny_event / "ouverture" / "plan.svg").write_text("<svg/>", encoding="utf-8")
     out = ["--sortie", str(tiny_event.parent / "bilan")]
     assert main(["check", str(tiny_event), *out]) == 0
     capsys.readouterr()

@@ -19,19 +19,21 @@ def test_report_lists_read_empty_duplicate_broken_and_skipped_files(
         "WEBVTT\n\n00:61:00.000 --> 00:62:00.000\nx\n", encoding="utf-8"
     )
     (opening / "~$notes.docx").write_bytes(b"verrou")
+    (opening / "plan.svg").write_text("<svg/>", encoding="utf-8")
     (opening / "photo.jpeg").write_bytes(b"\xff\xd8")
     diag = Diagnostics()
     report = check(tiny_event, tmp_path / "out", diag)
     shown = tiny_event.as_posix()
     assert [str(d) for d in diag] == [
-        f"{shown}/ouverture/photo.jpeg: avertissement : format non pris en charge, fichier "
+        f"{shown}/ouverture/plan.svg: avertissement : format non pris en charge, fichier "
         "ignoré (formats lus : .csv, .doc, .docx, .htm, .html, .markdown, .md, .odt, .rtf, "
-        ".srt, .txt, .vtt, .xlsx)",
+        ".srt, .txt, .vtt, .xlsx ; photos : .heic, .heif, .jpeg, .jpg, .png, .webp)",
         f"{shown}/ouverture/casse.vtt:3: horodatage « 00:61:00.000 » invalide (attendu "
         "HH:MM:SS.mmm), fichier ignoré",
         f"{shown}/ouverture/notes.md: avertissement : contenu identique à "
         f"{shown}/ouverture/copie.md, doublon ignoré",
         f"{shown}/ouverture/vide.md: avertissement : note vide (aucun texte), ignorée",
+        f"{shown}/ouverture/photo.jpeg: image JPEG tronquée ou endommagée, photo ignorée",
     ]
     opening_line = report.sessions[0]
     assert [(f.path, f.status) for f in opening_line.files] == [
@@ -41,12 +43,20 @@ def test_report_lists_read_empty_duplicate_broken_and_skipped_files(
         ("ouverture/vide.md", "vide"),
     ]
     assert [(f.path, f.problems) for f in report.skipped] == [
-        ("ouverture/photo.jpeg", ("format non pris en charge",)),
+        ("ouverture/plan.svg", ("format non pris en charge",)),
         ("ouverture/~$notes.docx", ("fichier de verrou de Word",)),
+    ]
+    assert [(p.path, p.shown, p.problems) for p in report.photos] == [
+        (
+            "ouverture/photo.jpeg",
+            False,
+            ("erreur : image JPEG tronquée ou endommagée, photo ignorée",),
+        )
     ]
     text = deposit.as_text(report)
     assert "    ouverture/casse.vtt — vtt — ERREUR\n        erreur : ligne 3 : horodatage" in text
     assert "    ouverture/~$notes.docx — fichier de verrou de Word" in text
+    assert "Photos :\n    ouverture/photo.jpeg — ÉCARTÉE\n        erreur : image JPEG" in text
     assert (tmp_path / "out" / "bilan-depot.html").exists()
 
 

@@ -135,6 +135,8 @@ def test_discover_sorts_skips_debris_and_warns_on_unknown_formats(tmp_path: Path
         ".cache/x.md",
         "b/Thumbs.db",
         "b/photo.jpeg",
+        "b/photos.yaml",
+        "b/plan.svg",
         "programme.yaml",
     ]:
         path = tmp_path / name
@@ -142,21 +144,24 @@ def test_discover_sorts_skips_debris_and_warns_on_unknown_formats(tmp_path: Path
         path.write_text("x", encoding="utf-8")
     diag = Diagnostics()
     found = discover(tmp_path, diag)
-    assert [(f.rel, f.skipped) for f in found] == [
-        ("a.md", ""),
-        ("b/.DS_Store", "fichier système"),
-        ("b/Thumbs.db", "fichier système"),
-        ("b/a.txt", ""),
-        ("b/photo.jpeg", "format non pris en charge"),
-        ("b/z.md", ""),
-        ("b/~$brouillon.md", "fichier de verrou de Word"),
+    # a photo is found as one (read with its session's photos.yaml, not listed)
+    assert [(f.rel, f.skipped, f.photo) for f in found] == [
+        ("a.md", "", False),
+        ("b/.DS_Store", "fichier système", False),
+        ("b/Thumbs.db", "fichier système", False),
+        ("b/a.txt", "", False),
+        ("b/photo.jpeg", "", True),
+        ("b/plan.svg", "format non pris en charge", False),
+        ("b/z.md", "", False),
+        ("b/~$brouillon.md", "fichier de verrou de Word", False),
     ]
     assert [str(d) for d in diag] == [
-        f"{tmp_path.as_posix()}/b/photo.jpeg: avertissement : format non pris en charge, "
+        f"{tmp_path.as_posix()}/b/plan.svg: avertissement : format non pris en charge, "
         "fichier ignoré (formats lus : .csv, .doc, .docx, .htm, .html, .markdown, .md, .odt, "
-        ".rtf, .srt, .txt, .vtt, .xlsx)"
+        ".rtf, .srt, .txt, .vtt, .xlsx ; photos : .heic, .heif, .jpeg, .jpg, .png, .webp)"
     ]
     assert read_or_report(found[4], diag) is None
+    assert read_or_report(found[5], diag) is None
 
 
 def test_unreadable_note_is_reported_and_left_out(tmp_path: Path) -> None:

@@ -163,6 +163,20 @@ class FileLine:
 
 
 @dataclass(frozen=True, slots=True)
+class PhotoLine:
+    """One photo of the drop folder, as the deposit report shows it."""
+
+    path: str  # relative to the event folder
+    shown: bool  # False: left out (its problems say why)
+    details: tuple[str, ...] = ()  # « couverture », « non publique », its credit…
+    problems: tuple[str, ...] = ()
+
+    @property
+    def summary(self) -> str:
+        return ", ".join(self.details) if self.shown else "ÉCARTÉE"
+
+
+@dataclass(frozen=True, slots=True)
 class SessionLine:
     id: str
     titre: str
@@ -186,6 +200,7 @@ class Report:
     warnings: int
     general: tuple[str, ...] = field(default_factory=tuple)  # problems with no file
     keyword_rules: tuple[str, ...] = ()  # the editor's keyword overrides and their effect
+    photos: tuple[PhotoLine, ...] = ()
 
     @property
     def notes(self) -> int:
@@ -290,7 +305,34 @@ def report(
         warnings=sum(1 for d in diag if d.severity is Severity.WARNING),
         general=tuple(general),
         keyword_rules=keyword_rules,
+        photos=_photo_lines(found, synthesis, problems),
     )
+
+
+def _photo_lines(
+    found: list[Found], synthesis: Synthesis, problems: dict[str, list[Diagnostic]]
+) -> tuple[PhotoLine, ...]:
+    shown = {p.path: p for p in synthesis.photos}
+    linked = {rel: nc.note.path for nc in synthesis.notes for rel in nc.note.linked}
+    lines = []
+    for f in found:
+        if not f.photo:
+            continue
+        messages = tuple(_message(d) for d in problems.get(f.shown, []))
+        if f.rel in linked:
+            lines.append(PhotoLine(f.rel, True, (f"image de la note « {linked[f.rel]} »",)))
+            continue
+        photo = shown.get(f.rel)
+        if photo is None:
+            lines.append(PhotoLine(f.rel, False, problems=messages))
+            continue
+        details = [f"{photo.width} × {photo.height} px"]
+        details += ["couverture"] if photo.cover else []
+        details += ["non publique"] if not photo.public else []
+        details += [] if photo.described else ["sans texte alternatif"]
+        details += [f"crédit : {photo.credit}"] if photo.credit else []
+        lines.append(PhotoLine(f.rel, True, tuple(details), messages))
+    return tuple(lines)
 
 
 def _read_line(f: Found, nc: NoteContent, messages: tuple[str, ...]) -> FileLine:
@@ -360,6 +402,11 @@ def as_text(r: Report) -> str:
             out.extend(_file_text(f))
         out.append("")
     out.append("Sessions sans note : " + (", ".join(s.id for s in r.empty_sessions) or "aucune"))
+    if r.photos:
+        out.append("Photos :")
+        for photo in r.photos:
+            out.append(f"    {photo.path} — {photo.summary}")
+            out.extend(f"        {p}" for p in photo.problems)
     if r.skipped:
         out.append("Fichiers ignorés :")
         out.extend(f"    {f.path} — {f.problems[0]}" for f in r.skipped)

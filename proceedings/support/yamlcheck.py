@@ -300,13 +300,15 @@ def read_mapping(checker: Checker, path: Path, max_bytes: int) -> tuple[Node | N
     """An event's YAML file of « clé : valeur » lines that is used in part: its tree (a
     mapping, empty for an empty file) and its bytes. A file that cannot be used is an error
     of the checker, with its line when known, and gives None."""
-    root, raw = _read(checker, path, max_bytes)
+    root, raw, usable = _read(checker, path, max_bytes)
+    if not usable:
+        return None, raw
     if root is None:
-        return (Node({}, 1) if raw is not None else None), raw or b""
+        return Node({}, 1), raw
     if not isinstance(root.value, dict):
         checker.error(root, "", "attendu des lignes « clé : valeur », fichier ignoré")
-        return None, raw or b""
-    return root, raw or b""
+        return None, raw
+    return root, raw
 
 
 def read_tree(checker: Checker, path: Path, max_bytes: int) -> Node | None:
@@ -315,25 +317,24 @@ def read_tree(checker: Checker, path: Path, max_bytes: int) -> Node | None:
     return _read(checker, path, max_bytes)[0]
 
 
-def _read(checker: Checker, path: Path, max_bytes: int) -> tuple[Node | None, bytes | None]:
-    """The tree and the bytes; (None, bytes) for an empty file, (None, None) for a file
-    that cannot be used."""
+def _read(checker: Checker, path: Path, max_bytes: int) -> tuple[Node | None, bytes, bool]:
+    """The tree (None for an empty file), the bytes, and whether the file can be used."""
     try:
         raw = safeio.read_input(path, checker.path, max_bytes)
     except SourceError as exc:
         checker.error(exc.line, "", f"{exc.message}, fichier ignoré")
-        return None, None
+        return None, b"", False
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         checker.error(None, "", "le fichier n’est pas en UTF-8, ignoré")
-        return None, None
+        return None, raw, False
     try:
-        return checker.compose(text, max_bytes), raw
+        return checker.compose(text, max_bytes), raw, True
     except yamlfr.Refused as exc:
         syntax = "erreur de syntaxe YAML : " if exc.syntax else ""
         checker.error(exc.line, "", f"{syntax}{exc.problem}, fichier ignoré")
-        return None, None
+        return None, raw, False
 
 
 def is_empty(node: Node) -> bool:

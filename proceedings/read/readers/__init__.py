@@ -213,6 +213,7 @@ def _resolve_images(note: Note, found: Found, diag: Diagnostics) -> Note:
     folder = found.path.parent
     media = list(note.media)
     names: dict[str, str] = {}  # the same image twice is kept once
+    linked: list[str] = []
     blocks = []
     for block in note.blocks:
         if not block.src:
@@ -230,8 +231,10 @@ def _resolve_images(note: Note, found: Found, diag: Diagnostics) -> Note:
         if key not in names:
             names[key] = f"image{len(media) + 1}{checked.suffix}"
             media.append(Media(names[key], checked.data))
+            if not key.startswith("data:"):  # a file: not a photo of the chapter as well
+                linked.append(Path(key).relative_to(root).as_posix())
         blocks.append(dataclasses.replace(block, media=names[key], src=""))
-    return dataclasses.replace(note, blocks=tuple(blocks), media=tuple(media))
+    return dataclasses.replace(note, blocks=tuple(blocks), media=tuple(media), linked=tuple(linked))
 
 
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):|^//")
