@@ -175,8 +175,10 @@ def open_photo(
         raise Refused("fichier vide (0 octet)")
     if _sniff(data) == "HEIC" and not _heif_opener():
         raise Refused("format HEIC illisible ici : installez le paquet pillow-heif")
+    Image.init()  # every plugin of Pillow registered (MPO, WebP are not by default)
+    formats = [f for f in PHOTO_FORMATS if f in Image.OPEN]
     try:
-        with Image.open(io.BytesIO(data), formats=PHOTO_FORMATS) as image:
+        with Image.open(io.BytesIO(data), formats=formats) as image:
             width, height = image.size
             if width * height > MAX_PIXELS:
                 raise Refused(_TOO_LARGE)
@@ -200,6 +202,8 @@ def open_photo(
         raise Refused(_TOO_LARGE) from None
     except UnidentifiedImageError:
         name, accepted = _sniff(data), f"(formats : {PHOTO_ACCEPTED})"
+        if data.startswith((b"\x89PNG", b"\xff\xd8")):  # a photo's start, then no photo
+            raise Refused(_damaged(data)) from None
         if name:
             raise Refused(f"format {name} non pris en charge {accepted}") from None
         raise Refused(f"contenu qui n’est pas une photo lisible {accepted}") from None
