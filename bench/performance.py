@@ -20,6 +20,7 @@ left out: they are extra conversions that the unavoidable work does not include)
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import random
@@ -467,6 +468,84 @@ def preview_after_one_note(event: Path, work: Path) -> dict[str, float]:
     return {"apercu_une_note": seconds, "cli_une_note": cli}
 
 
+PHOTOS = 30  # a day's photos in a synthesis
+MB = 1_000_000  # the sizes of documents, as file managers show them
+PHOTOS_PDF_BOUND_MB = 15.0
+
+
+def camera_photo(seed: int, size: tuple[int, int] = (4032, 3024)) -> bytes:
+    """A 12-megapixel photo as a phone saves it (JPEG at quality 92), of natural-looking
+    content: noise whose amplitude falls as 1/f, as in photographs (large shapes, fine
+    detail), coloured, with the grain of a sensor. Its JPEG weighs what a real one does
+    (3 to 5 MB), so that the files made from it do too."""
+    import numpy as np
+    from PIL import Image
+
+    rng = np.random.default_rng(seed)
+    w, h = size[0] // 4, size[1] // 4
+    fy, fx = np.meshgrid(np.fft.fftfreq(h), np.fft.rfftfreq(w), indexing="ij")
+    falloff = 1.0 / np.maximum(np.hypot(fx, fy), 1.0 / max(w, h)) ** 1.1
+    channels = []
+    base = rng.normal(size=(h, w // 2 + 1)) + 1j * rng.normal(size=(h, w // 2 + 1))
+    for tint in range(3):
+        own = rng.normal(size=base.shape) + 1j * rng.normal(size=base.shape)
+        field = np.fft.irfft2((base + 0.35 * own) * falloff, s=(h, w))
+        field = (field - field.mean()) / field.std()
+        channels.append(np.clip(120 + 30 * tint + 55 * field, 0, 255))
+    small = Image.fromarray(np.dstack(channels).astype("uint8"), "RGB")
+    large = np.asarray(small.resize(size, Image.Resampling.BICUBIC), dtype=np.float32)
+    grain = rng.normal(0, 4, size=(size[1], size[0], 1)).astype(np.float32)
+    pixels = np.clip(large + grain, 0, 255).astype("uint8")
+    out = io.BytesIO()
+    Image.fromarray(pixels, "RGB").save(out, format="JPEG", quality=92)
+    return out.getvalue()
+
+
+def photos_weight(demo: Path, work: Path) -> dict[str, Any]:
+    """The demo built twice in PDF, DOCX and HTML: as it is, then with PHOTOS phone photos
+    dropped in its sessions' folders (described in photos.yaml): the documents' sizes, and
+    the time the photos add to a first build and to the next one (their files are kept)."""
+    event = work / "demo-photos"
+    shutil.rmtree(event, ignore_errors=True)
+    shutil.copytree(demo, event)
+    folders = sorted(p.parent for p in event.rglob("*.md") if p.parent != event)
+    folders = sorted(set(folders))
+    sizes_in = 0
+    for i in range(PHOTOS):
+        folder = folders[i % len(folders)]
+        data = camera_photo(i)
+        sizes_in += len(data)
+        (folder / f"photo-{i:02d}.jpg").write_bytes(data)
+    for folder in folders:
+        entries = [
+            f"- fichier: {p.name}\n  légende: Photo {p.stem[-2:]}\n"
+            f"  texte alternatif: Une photo de la session\n  crédit: Réseau"
+            for p in sorted(folder.glob("photo-*.jpg"))
+        ]
+        if entries:
+            (folder / "photos.yaml").write_text("\n".join(entries) + "\n", encoding="utf-8")
+    results: dict[str, Any] = {"photos": PHOTOS, "photos_mo": sizes_in / MB}
+    for name, source in (("sans", demo), ("avec", event)):
+        out = work / f"sortie-photos-{name}"
+        shutil.rmtree(out, ignore_errors=True)
+        args = [PYTHON, "-m", "proceedings", "build", str(source), "--sortie", str(out)]
+        args += ["--formats", "docx,pdf,html", "--actes", "aucun"]
+        first = run(args)
+        (out / ".cache" / "empreinte.json").unlink(missing_ok=True)  # built again, files kept
+        again = run(args)
+        results[name] = {
+            "premiere_s": first.seconds,
+            "suivante_s": again.seconds,
+            **{
+                fmt: (out / f"synthese.{fmt}").stat().st_size / MB
+                for fmt in ("pdf", "docx", "html")
+            },
+        }
+        shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(event, ignore_errors=True)
+    return results
+
+
 def report(results: dict[str, dict], large: dict[str, Any] | None = None) -> str:
     lines = [
         "# Performance : mesures et rapports",
@@ -569,6 +648,8 @@ def report(results: dict[str, dict], large: dict[str, Any] | None = None) -> str
                 f"0,33, {held}). L’aperçu garde le modèle chargé et ne produit que le HTML de "
                 "la synthèse.",
             ]
+    if photos := results.get("démo", {}).get("photos_poids"):
+        lines += ["", photos_text(photos)]
     if large:
         held = "tenue" if large["peak_mb"] < LARGE_PEAK_MB else "DÉPASSÉE"
         lines += [
@@ -588,6 +669,28 @@ def report(results: dict[str, dict], large: dict[str, Any] | None = None) -> str
     return "\n".join(lines)
 
 
+def photos_text(p: dict[str, Any]) -> str:
+    """What the photos cost, in one paragraph."""
+    without, with_ = p["sans"], p["avec"]
+    added = with_["pdf"] - without["pdf"]
+    held = "tenue" if added < PHOTOS_PDF_BOUND_MB else "DÉPASSÉE"
+
+    def mb(x: float) -> str:
+        return f"{x:.1f}".replace(".", ",") + " Mo"
+
+    return (
+        f"Photos : {p['photos']} photos de téléphone de 12 mégapixels ({mb(p['photos_mo'])} "
+        f"de JPEG) déposées dans les dossiers de la démonstration. Le PDF de la synthèse passe "
+        f"de {mb(without['pdf'])} à {mb(with_['pdf'])}, soit {mb(added)} pour les "
+        f"{p['photos']} photos (borne : moins de {mb(PHOTOS_PDF_BOUND_MB)}, {held}) ; le DOCX "
+        f"de {mb(without['docx'])} à {mb(with_['docx'])}, le HTML (photos pour le web) de "
+        f"{mb(without['html'])} à {mb(with_['html'])}. Première construction "
+        f"{with_['premiere_s']:.1f} s contre {without['premiere_s']:.1f} s sans photos ; "
+        f"la suivante, les fichiers des photos gardés, {with_['suivante_s']:.1f} s contre "
+        f"{without['suivante_s']:.1f} s."
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -602,6 +705,11 @@ def main() -> int:
         action="store_true",
         help="seulement l’aperçu contre make, sur la démonstration (docs/performance.md inchangé)",
     )
+    parser.add_argument(
+        "--photos-seulement",
+        action="store_true",
+        help="seulement le poids des photos, sur la démonstration (docs/performance.md inchangé)",
+    )
     args = parser.parse_args()
     args.travail.mkdir(parents=True, exist_ok=True)
     demo = args.travail / "demo"
@@ -610,12 +718,16 @@ def main() -> int:
     if args.apercu_seulement:
         print(json.dumps(preview_after_one_note(demo, args.travail)))
         return 0
+    if args.photos_seulement:
+        print(photos_text(photos_weight(demo, args.travail)))
+        return 0
     results = {"démo": measure("démo", demo, args.travail, jobs_too=False)}
     for words in args.tailles:
         event = generate(args.travail / f"evenement-{words}", words)
         name = f"{words:,} mots".replace(",", " ")
         results[name] = measure(name, event, args.travail, jobs_too=words == max(args.tailles))
     results["démo"] |= preview_after_one_note(demo, args.travail)
+    results["démo"]["photos_poids"] = photos_weight(demo, args.travail)
     large = large_recording(args.travail)
     text = report(results, large)
     print(text)

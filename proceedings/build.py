@@ -30,6 +30,7 @@ from proceedings.render.master import (
     EXAMPLE_NOTICE,
     anchor,
     cover_photo,
+    credit_line,
     draft,
     heure,
     partners,
@@ -402,7 +403,7 @@ def _draft(
     cover = None
     if shown is not None:
         photo, files = shown
-        credit = french(f"Photo : {photo.credit}") if photo.credit else ""
+        credit = credit_line(photo.credit) if photo.credit else ""
         cover = CoverPhoto(out / files.cover, photo.alt, credit)
     return Drafted(master, actes, plan, estimate, cover)
 

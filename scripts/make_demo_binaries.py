@@ -20,6 +20,14 @@ rapporteur, statut) et ce script les convertit par pandoc :
 * ``scripts/demo/synthese-fidarec.md`` → ``ateliers/fidarec/synthese.odt`` (auteur, titre
   et statut dans ``meta.xml``).
 
+Deux illustrations, dessinées par matplotlib, montrent les photos de la synthèse (la
+démonstration n'a pas de vraies photos de la journée) ; leur légende, leur texte
+alternatif et leur crédit sont dans le ``photos.yaml`` de leur dossier :
+
+* ``couverture.png`` : le bandeau de la couverture, des points reliés comme un réseau ;
+* ``co-developpement/disposition-des-groupes.png`` : le plan de la salle du
+  co-développement, trois tables de huit et l'espace de restitution.
+
 Sortie déterministe : dates des documents et des entrées zip fixées au 26 juin 2019. Les
 octets dépendent de la version de pandoc, épinglée avec les autres dépendances ;
 ``--verifier`` (lancé par les tests) dit si les binaires déposés sont bien ceux que leurs
@@ -51,6 +59,12 @@ DEFAULT_DIR = ROOT / "transcripts"
 BINARIES = {
     "notes-atelier.md": "ateliers/convergences/notes-atelier.docx",
     "synthese-fidarec.md": "ateliers/fidarec/synthese.odt",
+}
+
+# drawing -> the illustration it makes, relative to the event folder
+ILLUSTRATIONS = {
+    "cover": "couverture.png",
+    "groups": "co-developpement/disposition-des-groupes.png",
 }
 
 FIXED_DATE = dt.datetime(2019, 6, 26, 18, 0, tzinfo=dt.UTC)
@@ -167,7 +181,85 @@ def made() -> dict[str, bytes]:
     for name, target in BINARIES.items():
         source = read_source(SOURCES / name)
         out[target] = docx_bytes(source) if target.endswith(".docx") else odt_bytes(source)
+    out[ILLUSTRATIONS["cover"]] = cover_png()
+    out[ILLUSTRATIONS["groups"]] = groups_png()
     return out
+
+
+TEAL, ACCENT, LIGHT, INK = "#0B5C6B", "#D9822B", "#E6F0F2", "#1F2A2E"
+
+
+def _png(figure: object) -> bytes:
+    """A matplotlib figure as PNG bytes, with no software name nor date in them."""
+    import matplotlib.pyplot as plt
+
+    out = io.BytesIO()
+    figure.savefig(out, format="png", dpi=100, metadata={"Software": None})  # type: ignore[attr-defined]
+    plt.close(figure)  # type: ignore[arg-type]
+    return out.getvalue()
+
+
+def cover_png() -> bytes:
+    """Points of a territory tied together: a network of partners (2400 × 900 pixels)."""
+    import random
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rng = random.Random(2019)
+    figure = plt.figure(figsize=(24, 9))
+    axes = figure.add_axes((0, 0, 1, 1))
+    axes.set_xlim(0, 24)
+    axes.set_ylim(0, 9)
+    axes.axis("off")
+    figure.patch.set_facecolor(TEAL)
+    points = [(rng.uniform(0.5, 23.5), rng.uniform(0.5, 8.5)) for _ in range(70)]
+    for i, (x, y) in enumerate(points):
+        near = sorted(points, key=lambda p: (p[0] - x) ** 2 + (p[1] - y) ** 2)[1:4]
+        for u, v in near:
+            axes.plot([x, u], [y, v], color="white", alpha=0.35, linewidth=2)
+        size = rng.choice((120, 220, 420, 800))
+        colour = ACCENT if i % 7 == 0 else "white"
+        axes.scatter([x], [y], s=size, color=colour, alpha=0.9, zorder=3, linewidths=0)
+    return _png(figure)
+
+
+def groups_png() -> bytes:
+    """The co-development room: three tables of eight and the report-back area."""
+    import math
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Circle, FancyBboxPatch
+
+    figure = plt.figure(figsize=(16, 10))
+    axes = figure.add_axes((0, 0, 1, 1))
+    axes.set_xlim(0, 16)
+    axes.set_ylim(0, 10)
+    axes.axis("off")
+    figure.patch.set_facecolor("white")
+    axes.add_patch(
+        FancyBboxPatch((0.4, 0.4), 15.2, 9.2, boxstyle="round,pad=0.1", fc=LIGHT, ec=TEAL, lw=3)
+    )
+    for n, (cx, cy) in enumerate(((3.4, 6.3), (8.0, 6.3), (12.6, 6.3)), start=1):
+        axes.add_patch(Circle((cx, cy), 1.25, fc="white", ec=TEAL, lw=3))
+        axes.text(cx, cy, f"Groupe {n}", ha="center", va="center", fontsize=22, color=TEAL)
+        for k in range(8):
+            angle = 2 * math.pi * k / 8
+            seat = (cx + 1.85 * math.cos(angle), cy + 1.85 * math.sin(angle))
+            axes.add_patch(Circle(seat, 0.3, fc=ACCENT if k == 0 else TEAL, ec="none"))
+    axes.add_patch(
+        FancyBboxPatch((3.0, 1.0), 10.0, 1.6, boxstyle="round,pad=0.1", fc="white", ec=ACCENT, lw=3)
+    )
+    axes.text(8.0, 1.8, "Restitution en plénière", ha="center", va="center", fontsize=22, color=INK)
+    axes.text(
+        8.0, 3.35, "● animateur ou animatrice du groupe", ha="center", fontsize=16, color=ACCENT
+    )
+    return _png(figure)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -198,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
     for target in differ:
         print(f"{target} : différent de ce que donne sa source (make demo-binaires)")
     if args.verifier and not differ:
-        print(f"{len(BINARIES)} binaires conformes à leurs sources")
+        print(f"{len(BINARIES) + len(ILLUSTRATIONS)} binaires conformes à leurs sources")
     return 1 if differ else 0
 
 

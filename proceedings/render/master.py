@@ -97,6 +97,7 @@ def make_environment(templates: Path) -> jinja2.Environment:
         render_blocks=render_blocks,
         render_account=render_account,
         note_source=note_source,
+        credit_line=credit_line,
     )
     return env
 
@@ -557,6 +558,15 @@ def cover_photo(
     return (cover, shown[cover.path]) if cover is not None and cover.path in shown else None
 
 
+_LABELLED = re.compile(r"^(?:©|\(c\)|[\w’'-]+(?: [\w’'-]+)?\s*:)", re.IGNORECASE)
+
+
+def credit_line(credit: str) -> str:
+    """A photo's credit as printed: « Photo : Camille Martin », or as the editor wrote it
+    when it says what it credits already (« Illustration : … », « © … »)."""
+    return french(credit if _LABELLED.match(credit) else f"Photo : {credit}")
+
+
 def photo_figures(
     synthesis: Synthesis,
     files: Mapping[str, Prepared],
@@ -574,7 +584,7 @@ def photo_figures(
             continue
         caption = text_md(photo.caption)
         if photo.credit:
-            credit = f"Photo\u00a0: {text_md(photo.credit)}"
+            credit = text_md(credit_line(photo.credit))
             caption = f"{caption} — {credit}" if caption else credit
         caption = caption or "Photo"
         if not photo.public and not public:
