@@ -178,8 +178,9 @@ def collect(
                 f"DOCX et HTML) : {glyphs.described(lost)}",
                 note.shown,
             )
-    # a picture a note shows is in the note, not a photo of the chapter as well
-    linked = {rel for note in read for rel in note.linked}
+    # a picture a note (or the editorial) shows is in it, not a photo of a chapter as well
+    editorial = read_editorial(event_dir, Diagnostics())  # told when the masters are written
+    linked = {rel for note in [*read, *([editorial] if editorial else [])] for rel in note.linked}
     photos = [(f.path, f.rel, f.shown) for f in found if f.photo and f.rel not in linked]
     pictures = gather(event_dir, photos, event, diag)
     synthesis = Synthesis(

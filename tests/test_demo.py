@@ -102,4 +102,4 @@ def test_the_demo_binaries_are_what_their_sources_make() -> None:
         check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout == "2 binaires conformes à leurs sources\n"
+    assert done.stdout == "4 binaires conformes à leurs sources\n"

@@ -27,7 +27,7 @@ from pypdf import PdfReader
 from proceedings.build import CACHE, build
 from proceedings.cli import main
 from proceedings.errors import Diagnostics
-from proceedings.read.readers import READERS, discover, read_or_report, subtitles
+from proceedings.read.readers import READERS, discover, known_formats, read_or_report, subtitles
 from proceedings.settings import PDF_UA
 from proceedings.support import limits, uptodate
 
@@ -169,7 +169,7 @@ def test_huge_files_and_links_outside_are_never_read(tmp_path: Path) -> None:
     assert read_or_report(found["ouverture/enorme.txt"], diag) is None
     assert [str(d) for d in diag] == [
         f"{event.as_posix()}/ouverture/captation.mp4: avertissement : format non pris en "
-        f"charge, fichier ignoré (formats lus : {', '.join(sorted(READERS))})",
+        f"charge, fichier ignoré (formats lus : {known_formats()})",
         f"{event.as_posix()}/ouverture/lien.vtt: avertissement : lien symbolique vers un "
         "fichier hors du dossier de l’événement, ignoré",
         f"{event.as_posix()}/ouverture/enorme.txt: fichier trop volumineux (100,0 Mo ; "

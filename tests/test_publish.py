@@ -195,11 +195,12 @@ def test_the_demo_is_refused_then_published_once_marked_ready(
     out = tmp_path / "publication"
     assert publish(demo_copy, out) == 1
     err = capsys.readouterr().err.splitlines()
-    assert err[0] == "erreur : publication refusée : 23 points à régler avant la diffusion"
+    assert err[0] == "erreur : publication refusée : 26 points à régler avant la diffusion"
     notes = sorted(line.split("« ")[1].split(" »")[0] for line in err if " : statut « " in line)
     unset = [line.split("« ")[1].split(" »")[0] for line in err if " : sans statut," in line]
     places = sorted({line.split("« ")[1].split(" »")[0] for line in err if "à relire" in line})
     assert len(notes) + len(unset) == 16 and places == [
+        "ateliers/convergences",
         "ateliers/social-value-france",
         "cloture",
         "co-developpement/groupe-1",

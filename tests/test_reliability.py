@@ -195,10 +195,8 @@ def test_no_file_from_outside_the_event_folder(
     out = analysed(tmp_path / "sortie")
     build(event, out, ("html",), diag)
     shown = event.as_posix()
+    # image-locale.png, shown by the note, is not a photo of the chapter as well
     assert [str(d) for d in diag] == [
-        f"{shown}/ouverture/image-locale.png: avertissement : format non pris en charge, "
-        "fichier ignoré (formats lus : .csv, .doc, .docx, .htm, .html, .markdown, .md, .odt, "
-        ".rtf, .srt, .txt, .vtt, .xlsx)",
         f"{shown}/ouverture/lien.md: avertissement : lien symbolique vers un fichier hors "
         "du dossier de l’événement, ignoré",
         f"{shown}/ouverture/lien.png: avertissement : lien symbolique vers un fichier hors "
@@ -225,7 +223,7 @@ def test_an_unchanged_event_is_not_rebuilt_and_its_messages_are_given_again(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], analysed: Callable[[Path], Path]
 ) -> None:
     event = write_tiny_event(tmp_path / "ev")
-    (event / "ouverture" / "photo.jpeg").write_bytes(b"\xff\xd8")
+    (event / "ouverture" / "plan.svg").write_text("<svg/>", encoding="utf-8")
     out = analysed(tmp_path / "sortie")
     argv = ["build", str(event), "--sortie", str(out), "--formats", "html"]
     assert main(argv) == 0
@@ -234,7 +232,7 @@ def test_an_unchanged_event_is_not_rebuilt_and_its_messages_are_given_again(
     assert main(argv) == 0
     second = capsys.readouterr()
     assert (out / "synthese.html").stat().st_mtime_ns == html
-    assert second.err == first.err  # the warning about photo.jpeg, again
+    assert second.err == first.err  # the warning about plan.svg, again
     assert "La synthèse est à jour" in second.out
     (event / "ouverture" / "notes.md").write_text("Autre texte.\n", encoding="utf-8")
     assert main(argv) == 0

@@ -219,6 +219,8 @@ def _resolve_images(note: Note, found: Found, diag: Diagnostics) -> Note:
         if not block.src:
             blocks.append(block)
             continue
+        if (local := _local(block.src, folder, root)) and local not in linked:
+            linked.append(local)  # the note's, shown or not: not a photo of the chapter
         try:
             key, checked = _image_at(block.src, folder, root)
         except images.Refused as refused:
@@ -231,8 +233,6 @@ def _resolve_images(note: Note, found: Found, diag: Diagnostics) -> Note:
         if key not in names:
             names[key] = f"image{len(media) + 1}{checked.suffix}"
             media.append(Media(names[key], checked.data))
-            if not key.startswith("data:"):  # a file: not a photo of the chapter as well
-                linked.append(Path(key).relative_to(root).as_posix())
         blocks.append(dataclasses.replace(block, media=names[key], src=""))
     return dataclasses.replace(note, blocks=tuple(blocks), media=tuple(media), linked=tuple(linked))
 
@@ -267,6 +267,19 @@ def _image_at(src: str, folder: Path, root: Path) -> tuple[str, images.Checked]:
     if not target.exists():
         raise images.Refused("fichier introuvable")
     return str(target), images.check_file(target, src)
+
+
+def _local(src: str, folder: Path, root: Path) -> str | None:
+    """The file of the event folder a relative address designates (relative to the
+    folder), None for any other address."""
+    path = urllib.parse.unquote(src)
+    if src[:5].lower() == "data:" or _SCHEME.match(path) or _WINDOWS.match(path):
+        return None
+    try:
+        target = (folder / path).resolve()
+    except (OSError, ValueError, RuntimeError):
+        return None
+    return target.relative_to(root).as_posix() if target.is_relative_to(root) else None
 
 
 def _shorten(src: str) -> str:
