@@ -637,17 +637,7 @@ def report(results: dict[str, dict], large: dict[str, Any] | None = None) -> str
             ]
     for name, r in results.items():
         if "apercu_une_note" in r:
-            ratio = r["apercu_une_note"] / r["cli_une_note"]
-            held = "tenue" if ratio < PREVIEW_TARGET else "MANQUÉE"
-            lines += [
-                "",
-                f"Aperçu (`make apercu`) sur {name} : une note changée, la page est à jour "
-                f"{r['apercu_une_note']:.1f} s après l’enregistrement du fichier ; la même "
-                f"note changée, `make` (DOCX, PDF, HTML et fiches) refait les documents en "
-                f"{r['cli_une_note']:.1f} s, soit un rapport de {ratio:.2f} (cible : moins de "
-                f"0,33, {held}). L’aperçu garde le modèle chargé et ne produit que le HTML de "
-                "la synthèse.",
-            ]
+            lines += ["", preview_text(name, r)]
     if photos := results.get("démo", {}).get("photos_poids"):
         lines += ["", photos_text(photos)]
     if large:
@@ -667,6 +657,20 @@ def report(results: dict[str, dict], large: dict[str, Any] | None = None) -> str
         "",
     ]
     return "\n".join(lines)
+
+
+def preview_text(name: str, r: dict[str, float]) -> str:
+    """The preview against make, in one paragraph."""
+    ratio = r["apercu_une_note"] / r["cli_une_note"]
+    held = "tenue" if ratio < PREVIEW_TARGET else "MANQUÉE"
+    return (
+        f"Aperçu (`make apercu`) sur {name} : une note changée, la page est à jour "
+        f"{r['apercu_une_note']:.1f} s après l’enregistrement du fichier ; la même "
+        f"note changée, `make` (DOCX, PDF, HTML et fiches) refait les documents en "
+        f"{r['cli_une_note']:.1f} s, soit un rapport de {ratio:.2f} (cible : moins de "
+        f"0,33, {held}). L’aperçu garde le modèle chargé et ne produit que le HTML de "
+        "la synthèse."
+    )
 
 
 def photos_text(p: dict[str, Any]) -> str:
@@ -716,7 +720,7 @@ def main() -> int:
     shutil.rmtree(demo, ignore_errors=True)
     shutil.copytree(DEMO, demo)  # a copy: one of its notes is changed for a measure
     if args.apercu_seulement:
-        print(json.dumps(preview_after_one_note(demo, args.travail)))
+        print(preview_text("la démo", preview_after_one_note(demo, args.travail)))
         return 0
     if args.photos_seulement:
         print(photos_text(photos_weight(demo, args.travail)))
