@@ -10,11 +10,11 @@ portrait), enough for a screen twice as dense as its column.
 Both files are encoded again from the pixels that :func:`proceedings.read.images.open_photo`
 decodes upright and in sRGB: no EXIF (GPS position, device, date), no comment and no
 colour profile reach a document. JPEG at quality 82 (what a photo printed at 300 ppi needs:
-no visible loss, a few hundred kilobytes); a photo with transparency is laid on white
-first. The files are named
-after the photo's bytes and the sizes asked, so that a build only encodes a photo it has
-not encoded yet, and the same photo gives the same bytes (Pillow's encoders are
-deterministic).
+no visible loss), a little lower for a photo so full of detail that it would weigh more
+than 450 kB (200 kB on the web); a photo with transparency is laid on white first. The
+files are named after the photo's bytes and the sizes asked, so that a build only encodes
+a photo it has not encoded yet, and the same photo gives the same bytes (Pillow's encoders
+are deterministic).
 """
 
 from __future__ import annotations
@@ -41,8 +41,12 @@ WEB_PORTRAIT_HEIGHT = 900
 # The cover's band: the page's width (21 cm) by 6 cm at 300 ppi, the photo cropped around
 # its middle (synthese.typ, the DOCX's cover and the HTML's show it so).
 COVER_BOX = (2480, 709)
-JPEG_QUALITY = 82
-_VERSION = "1"  # changes when the files' encoding changes: they are made again
+# JPEG quality, and the weight each file should keep under: a photo full of fine detail
+# (foliage, a crowd, a sensor's grain) is encoded again a little lower until it fits, so
+# that 30 photos add less than 15 MB to the PDF whatever they show (bench/performance.py).
+JPEG_QUALITIES = (82, 76, 70, 64)
+WEIGHT = {"impression": 450_000, "web": 200_000, "couverture": 450_000}
+_VERSION = "2"  # changes when the files' encoding changes: they are made again
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,13 +115,26 @@ def _web_box(photo: Photo) -> tuple[int, int]:
     return (WEB_WIDTH, round(WEB_WIDTH * photo.height / max(photo.width, 1)))
 
 
+def _jpeg(pixels: Image.Image, weight: int) -> bytes:
+    """The pixels as a JPEG of the best quality of JPEG_QUALITIES that stays under
+    ``weight`` bytes (the lowest one otherwise)."""
+    data = b""
+    for quality in JPEG_QUALITIES:
+        buffer = io.BytesIO()
+        pixels.save(buffer, format="JPEG", quality=quality, optimize=True)
+        data = buffer.getvalue()
+        if len(data) <= weight:
+            break
+    return data
+
+
 def _key(photo: Photo, sizes: dict[str, tuple[int, int]]) -> str:
     """What names a photo's files: its bytes and how they are encoded (the HTML's filter
     finds the web file by the print file's name)."""
     boxes = sorted(sizes.items())
-    return hashlib.sha256(f"{photo.digest}:{boxes}:{JPEG_QUALITY}:{_VERSION}".encode()).hexdigest()[
-        :20
-    ]
+    return hashlib.sha256(
+        f"{photo.digest}:{boxes}:{JPEG_QUALITIES}:{WEIGHT}:{_VERSION}".encode()
+    ).hexdigest()[:20]
 
 
 def _write(
@@ -149,6 +166,4 @@ def _write(
             flat = Image.new("RGB", resized.size, "white")
             flat.paste(resized, mask=resized.getchannel("A"))
             resized = flat
-        buffer = io.BytesIO()
-        resized.save(buffer, format="JPEG", quality=JPEG_QUALITY, optimize=True)
-        atomic_write(folder / names[kind], buffer.getvalue())
+        atomic_write(folder / names[kind], _jpeg(resized, WEIGHT[kind]))
