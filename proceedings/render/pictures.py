@@ -11,7 +11,7 @@ Both files are encoded again from the pixels that :func:`proceedings.read.images
 decodes upright and in sRGB: no EXIF (GPS position, device, date), no comment and no
 colour profile reach a document. JPEG at quality 82 (what a photo printed at 300 ppi needs:
 no visible loss), a little lower for a photo so full of detail that it would weigh more
-than 450 kB (200 kB on the web); a photo with transparency is laid on white first. The
+than 420 kB (200 kB on the web); a photo with transparency is laid on white first. The
 files are named after the photo's bytes and the sizes asked, so that a build only encodes
 a photo it has not encoded yet, and the same photo gives the same bytes (Pillow's encoders
 are deterministic).
@@ -44,8 +44,8 @@ COVER_BOX = (2480, 709)
 # JPEG quality, and the weight each file should keep under: a photo full of fine detail
 # (foliage, a crowd, a sensor's grain) is encoded again a little lower until it fits, so
 # that 30 photos add less than 15 MB to the PDF whatever they show (bench/performance.py).
-JPEG_QUALITIES = (82, 76, 70, 64)
-WEIGHT = {"impression": 450_000, "web": 200_000, "couverture": 450_000}
+JPEG_QUALITIES = (82, 76, 70, 64, 58)
+WEIGHT = {"impression": 420_000, "web": 200_000, "couverture": 420_000}
 _VERSION = "2"  # changes when the files' encoding changes: they are made again
 
 
