@@ -40,7 +40,6 @@ from proceedings.render.master import (
     render_fiche,
     render_report,
     session_name,
-    shown_photos,
 )
 from proceedings.render.typography import french, ordinal
 from proceedings.select import budget
@@ -72,6 +71,8 @@ class Collected:
     # hides names in what else is published (paths, messages, the deposit report)
     privacy: Anonymiser = field(default_factory=lambda: Anonymiser(()))
     left_out: dict[str, deposit.FileStatus] = field(default_factory=dict)  # empty, duplicate
+    editorial: Note | None = None  # editorial.md, its hidden names replaced
+    editorial_messages: tuple[Diagnostic, ...] = ()  # told when the masters are written
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +154,8 @@ def collect(
         return read_or_report(f, local, store), local
 
     # readers mostly wait for pandoc (a process of its own): twice as many as processors
-    results = schedule.in_threads(read_one, [f for f in found if not f.photo], 2 * jobs)
+    notes = [f for f in found if not (f.photo or f.described)]
+    results = schedule.in_threads(read_one, notes, 2 * jobs)
     read = []
     for note, local in results:
         diag.extend(local)
@@ -178,17 +180,26 @@ def collect(
                 f"DOCX et HTML) : {glyphs.described(lost)}",
                 note.shown,
             )
+    told = Diagnostics()
+    editorial = read_editorial(event_dir, told)
     # a picture a note (or the editorial) shows is in it, not a photo of a chapter as well
-    editorial = read_editorial(event_dir, Diagnostics())  # told when the masters are written
     linked = {rel for note in [*read, *([editorial] if editorial else [])] for rel in note.linked}
-    photos = [(f.path, f.rel, f.shown) for f in found if f.photo and f.rel not in linked]
-    pictures = gather(event_dir, photos, event, diag)
+    photos = [f for f in found if f.described or (f.photo and f.rel not in linked)]
+    pictures = gather(photos, event, diag)
     synthesis = Synthesis(
         event=event,
         sessions=assign(screened.kept, event, diag),
         photos=tuple(privacy.photo(p) for p in pictures),
     )
-    return Collected(tuple(found), tuple(read), synthesis, privacy, screened.left_out)
+    return Collected(
+        tuple(found),
+        tuple(read),
+        synthesis,
+        privacy,
+        screened.left_out,
+        privacy.note(editorial) if editorial is not None else None,
+        tuple(told),
+    )
 
 
 def check(
@@ -382,9 +393,8 @@ def _draft(
     collected, tags, selection = tagged.collected, tagged.tags, tagged.selection
     synthesis, templates, out = collected.synthesis, options.templates, options.out
     with clock("rédaction"):
-        editorial = read_editorial(options.event_dir, diag)
-        if editorial is not None:
-            editorial = collected.privacy.note(editorial)
+        editorial = collected.editorial
+        diag.extend(collected.editorial_messages)
         notes = [c.note for c in synthesis.notes]
         convert.write_media([*notes, editorial] if editorial else notes, out)
         published = [p for p in synthesis.photos if p.public or not options.public]
@@ -400,7 +410,7 @@ def _draft(
         master, actes = out / MASTER, out / ACTES
         convert.write_text(master, text)
         convert.write_text(actes, render_actes(synthesis, tags, templates))
-    shown = cover_photo(synthesis, shown_photos(synthesis, photos, options.public))
+    shown = cover_photo(synthesis, photos)
     cover = None
     if shown is not None:
         photo, files = shown

@@ -52,8 +52,7 @@ EXPECTED = [
     "ouverture/image-hors-dossier.html: avertissement : image « file:///etc/hostname » non "
     "reprise : chemin absolu refusé (indiquez un chemin relatif à la note)",
     "ouverture/png-tronque.html: avertissement : image « data:image/png;base64,iVBORw0KGgoA"
-    "AAANSUhEUgAAAAEA… » non reprise : contenu qui n’est pas une image lisible (formats : "
-    "PNG, JPEG, GIF, TIFF, BMP, WebP)",
+    "AAANSUhEUgAAAAEA… » non reprise : image PNG tronquée ou endommagée",
     "ouverture/tronque.vtt:6: horodatage « 00:00:0 » invalide (attendu HH:MM:SS.mmm), "
     "fichier ignoré",
     "ouverture/zip-pas-docx.docx: document Word (.docx) incomplet : la partie "

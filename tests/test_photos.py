@@ -139,8 +139,8 @@ def test_photos_are_read_with_their_descriptions_in_order(tmp_path: Path) -> Non
     )
     assert [str(d) for d in diag] == [
         f"{event.as_posix()}/ateliers/mobilite/tableau.jpg: avertissement : photo sans légende "
-        "et texte alternatif : décrivez-la dans photos.yaml pour les lecteurs d’écran (la "
-        "légende en tient lieu d’ici là ; la publication le demande)"
+        "et texte alternatif : décrivez-la dans photos.yaml pour les lecteurs d’écran "
+        "(« Tableau » en tient lieu d’ici là ; la publication le demande)"
     ]
 
 
@@ -180,8 +180,29 @@ def test_photos_yaml_problems_are_located(tmp_path: Path) -> None:
         f"{yaml}:5: photos[3].fichier : un nom de fichier seul, sans dossier",
         f"{yaml}:6: photos[4].fichier : clé obligatoire absente",
         f"{event.as_posix()}/ouverture/IMG_2034.jpg: avertissement : photo sans légende et "
-        "texte alternatif : décrivez-la dans photos.yaml (ligne 1) pour les lecteurs d’écran (la "
-        "légende en tient lieu d’ici là ; la publication le demande)",
+        "texte alternatif : décrivez-la dans photos.yaml (ligne 1) pour les lecteurs d’écran "
+        "(« Photo » en tient lieu d’ici là ; la publication le demande)",
+    ]
+
+
+def test_a_photos_yaml_leading_outside_the_event_folder_is_never_read(tmp_path: Path) -> None:
+    event = write_tiny_event(tmp_path / "ev")
+    outside = tmp_path / "ailleurs.yaml"
+    outside.write_text("- fichier: salle.jpg\n  légende: Texte du dehors\n", encoding="utf-8")
+    (event / "ouverture" / "salle.jpg").write_bytes(camera_jpeg((64, 48)))
+    (event / "ouverture" / "photos.yaml").symlink_to(outside)
+    hidden = event / ".brouillons"
+    hidden.mkdir()
+    (hidden / "photos.yaml").write_text("- fichier: [\n", encoding="utf-8")  # not entered
+    diag = Diagnostics()
+    (photo,) = collect(event, diag).synthesis.photos
+    assert photo.caption == "Salle"  # from its name: the entry outside was not read
+    assert [str(d) for d in diag] == [
+        f"{event.as_posix()}/ouverture/photos.yaml: avertissement : lien symbolique vers un "
+        "fichier hors du dossier de l’événement, ignoré",
+        f"{event.as_posix()}/ouverture/salle.jpg: avertissement : photo sans légende et texte "
+        "alternatif : décrivez-la dans photos.yaml pour les lecteurs d’écran (« Salle » en "
+        "tient lieu d’ici là ; la publication le demande)",
     ]
 
 

@@ -144,16 +144,17 @@ def test_discover_sorts_skips_debris_and_warns_on_unknown_formats(tmp_path: Path
         path.write_text("x", encoding="utf-8")
     diag = Diagnostics()
     found = discover(tmp_path, diag)
-    # a photo is found as one (read with its session's photos.yaml, not listed)
-    assert [(f.rel, f.skipped, f.photo) for f in found] == [
-        ("a.md", "", False),
-        ("b/.DS_Store", "fichier système", False),
-        ("b/Thumbs.db", "fichier système", False),
-        ("b/a.txt", "", False),
-        ("b/photo.jpeg", "", True),
-        ("b/plan.svg", "format non pris en charge", False),
-        ("b/z.md", "", False),
-        ("b/~$brouillon.md", "fichier de verrou de Word", False),
+    # a photo is found as one, and so is the photos.yaml that describes it
+    assert [(f.rel, f.skipped, f.photo, f.described) for f in found] == [
+        ("a.md", "", False, False),
+        ("b/.DS_Store", "fichier système", False, False),
+        ("b/Thumbs.db", "fichier système", False, False),
+        ("b/a.txt", "", False, False),
+        ("b/photo.jpeg", "", True, False),
+        ("b/photos.yaml", "", False, True),
+        ("b/plan.svg", "format non pris en charge", False, False),
+        ("b/z.md", "", False, False),
+        ("b/~$brouillon.md", "fichier de verrou de Word", False, False),
     ]
     assert [str(d) for d in diag] == [
         f"{tmp_path.as_posix()}/b/plan.svg: avertissement : format non pris en charge, "
@@ -162,6 +163,7 @@ def test_discover_sorts_skips_debris_and_warns_on_unknown_formats(tmp_path: Path
     ]
     assert read_or_report(found[4], diag) is None
     assert read_or_report(found[5], diag) is None
+    assert read_or_report(found[6], diag) is None
 
 
 def test_unreadable_note_is_reported_and_left_out(tmp_path: Path) -> None:

@@ -293,7 +293,7 @@ def report(
     skipped = tuple(
         FileLine(f.rel, f.path.suffix.lstrip(".") or "—", FileStatus.IGNORE, problems=(f.skipped,))
         for f in found
-        if f.reader is None and not f.photo
+        if f.reader is None and not f.photo and not f.described
     )
     return Report(
         event=f"{ordinal(synthesis.event.edition, plain=True)} {synthesis.event.titre}",

@@ -25,6 +25,8 @@ import io
 import re
 import urllib.parse
 import warnings
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,27 +102,40 @@ class Checked:
 
 def check(data: bytes) -> Checked:
     """The image re-encoded from its pixels, or :class:`Refused` with the reason."""
+    with _opened(data, FORMATS, ACCEPTED, "une image") as image:
+        kind = image.format or ""
+        image.load()  # decodes every byte of the (first) frame: a truncated one fails
+        return _encode(image, kind)
+
+
+@contextmanager
+def _opened(data: bytes, formats: Iterable[str], accepted: str, what: str) -> Iterator[Image.Image]:
+    """The picture ``data`` holds, opened as one of ``formats`` (Pillow's names), its size
+    checked from its header before anything is decoded; every way Pillow tells a file it
+    cannot decode, here or in the caller's block, becomes :class:`Refused` with the reason
+    (``what``: « une image », « une photo »)."""
     if len(data) > MAX_BYTES:
         raise Refused(_too_heavy(len(data)))
     if not data:
         raise Refused("fichier vide (0 octet)")
+    Image.init()  # every plugin registered: WebP, TIFF, MPO… are not by default
     try:
-        with Image.open(io.BytesIO(data), formats=list(FORMATS)) as image:
-            kind = image.format or ""
+        with Image.open(io.BytesIO(data), formats=[f for f in formats if f in Image.OPEN]) as image:
             width, height = image.size
             if width * height > MAX_PIXELS:
                 raise Refused(_TOO_LARGE)
-            image.load()  # decodes every byte of the (first) frame: a truncated one fails
-            return _encode(image, kind)
+            yield image
     except Refused:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise Refused(_TOO_LARGE) from None
     except UnidentifiedImageError:
+        if data.startswith((b"\x89PNG", b"\xff\xd8")):  # a PNG's or JPEG's start, then garbage
+            raise Refused(_damaged(data)) from None
         name = _sniff(data)
         if name:
-            raise Refused(f"format {name} non pris en charge (formats : {ACCEPTED})") from None
-        raise Refused(f"contenu qui n’est pas une image lisible (formats : {ACCEPTED})") from None
+            raise Refused(f"format {name} non pris en charge (formats : {accepted})") from None
+        raise Refused(f"contenu qui n’est pas {what} lisible (formats : {accepted})") from None
     except (OSError, ValueError, SyntaxError, EOFError, MemoryError, IndexError, KeyError):
         # Pillow's decoders tell a damaged file by any of these
         raise Refused(_damaged(data)) from None
@@ -169,46 +184,23 @@ def open_photo(
 
     ``fit``: the size (width, height) the caller will reduce it to; a JPEG is then decoded
     at the smallest scale that still covers it (up to 8 times faster, and less memory)."""
-    if len(data) > MAX_BYTES:
-        raise Refused(_too_heavy(len(data)))
-    if not data:
-        raise Refused("fichier vide (0 octet)")
     if _sniff(data) == "HEIC" and not _heif_opener():
         raise Refused("format HEIC illisible ici : installez le paquet pillow-heif")
-    Image.init()  # every plugin of Pillow registered (MPO, WebP are not by default)
-    formats = [f for f in PHOTO_FORMATS if f in Image.OPEN]
-    try:
-        with Image.open(io.BytesIO(data), formats=formats) as image:
-            width, height = image.size
-            if width * height > MAX_PIXELS:
-                raise Refused(_TOO_LARGE)
-            orientation = _orientation(image)
-            profile = image.info.get("icc_profile")
-            if fit is not None and image.format in ("JPEG", "MPO"):
-                stored = fit if orientation < 5 else (fit[1], fit[0])
-                image.draft("RGB", stored)
-            image.load()
-            pixels = _oriented(image, orientation)
-            alpha = pixels.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
-            mode = "RGBA" if alpha else "RGB"
-            pixels = pixels.convert(mode)
-            if profile:
-                pixels = _to_srgb(pixels, profile)
-            pixels.info = {}
-            return pixels, ((width, height) if orientation < 5 else (height, width))
-    except Refused:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise Refused(_TOO_LARGE) from None
-    except UnidentifiedImageError:
-        name, accepted = _sniff(data), f"(formats : {PHOTO_ACCEPTED})"
-        if data.startswith((b"\x89PNG", b"\xff\xd8")):  # a photo's start, then no photo
-            raise Refused(_damaged(data)) from None
-        if name:
-            raise Refused(f"format {name} non pris en charge {accepted}") from None
-        raise Refused(f"contenu qui n’est pas une photo lisible {accepted}") from None
-    except (OSError, ValueError, SyntaxError, EOFError, MemoryError, IndexError, KeyError):
-        raise Refused(_damaged(data)) from None
+    with _opened(data, PHOTO_FORMATS, PHOTO_ACCEPTED, "une photo") as image:
+        width, height = image.size
+        orientation = _orientation(image)
+        profile = image.info.get("icc_profile")
+        if fit is not None and image.format in ("JPEG", "MPO"):
+            stored = fit if orientation < 5 else (fit[1], fit[0])
+            image.draft("RGB", stored)
+        image.load()
+        pixels = _oriented(image, orientation)
+        alpha = pixels.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+        pixels = pixels.convert("RGBA" if alpha else "RGB")
+        if profile:
+            pixels = _to_srgb(pixels, profile)
+        pixels.info = {}
+        return pixels, ((width, height) if orientation < 5 else (height, width))
 
 
 def _to_srgb(image: Image.Image, profile: bytes) -> Image.Image:

@@ -36,6 +36,7 @@ from pathlib import Path, PurePosixPath
 from proceedings.errors import Diagnostics, SourceError
 from proceedings.model import Event, Photo
 from proceedings.read import images
+from proceedings.read.readers import Found
 from proceedings.support import yamlcheck
 from proceedings.support.limits import MAX_PHOTOS, PHOTO_SUFFIXES, PHOTOS_FILE
 from proceedings.support.safeio import read_input
@@ -71,26 +72,30 @@ def is_photo(name: str) -> bool:
     return PurePosixPath(name).suffix.lower() in PHOTO_SUFFIXES
 
 
-def gather(
-    event_dir: Path, found: Iterable[tuple[Path, str, str]], event: Event, diag: Diagnostics
-) -> tuple[Photo, ...]:
-    """The photos of an event folder, from the files ``discover`` found as photos (path,
-    rel, shown), in the order they are shown: by session (the programme's), group, then
-    ``ordre`` and file name. A photo that cannot be used is reported and left out."""
-    by_folder: dict[str, list[tuple[Path, str, str]]] = {}
-    for path, rel, shown in found:
-        by_folder.setdefault(str(PurePosixPath(rel).parent), []).append((path, rel, shown))
-    for folder in _described_folders(event_dir):
-        by_folder.setdefault(folder, [])
+def gather(found: Iterable[Found], event: Event, diag: Diagnostics) -> tuple[Photo, ...]:
+    """The photos of an event folder, from the photos and ``photos.yaml`` files that
+    ``discover`` found (regular files inside the folder only), in the order they are shown:
+    by session (the programme's), group, then ``ordre`` and file name. A photo that cannot
+    be used is reported and left out."""
+    by_folder: dict[str, list[Found]] = {}
+    described: dict[str, Found] = {}
+    for f in found:
+        folder = str(PurePosixPath(f.rel).parent)
+        if f.described:
+            described[folder] = f
+            by_folder.setdefault(folder, [])
+        else:
+            by_folder.setdefault(folder, []).append(f)
     sessions = [s.id for s in event.sessions]
     photos: list[Photo] = []
     for folder in sorted(by_folder):
-        entries = _entries(event_dir, folder, {Path(r).name for _, r, _ in by_folder[folder]}, diag)
-        for path, rel, shown in sorted(by_folder[folder], key=lambda f: f[1]):
+        names = {Path(f.rel).name for f in by_folder[folder]}
+        entries = _entries(described[folder], names, diag) if folder in described else {}
+        for f in sorted(by_folder[folder], key=lambda f: f.rel):
             if len(photos) == MAX_PHOTOS:
-                diag.error(f"plus de {MAX_PHOTOS} photos : les suivantes sont ignorées", shown)
+                diag.error(f"plus de {MAX_PHOTOS} photos : les suivantes sont ignorées", f.shown)
                 break
-            photo = _photo(path, rel, shown, entries.get(Path(rel).name), sessions, diag)
+            photo = _photo(f.path, f.rel, f.shown, entries.get(Path(f.rel).name), sessions, diag)
             if photo is not None:
                 photos.append(photo)
     photos = _one_cover(photos, diag)
@@ -103,15 +108,6 @@ def gather(
         return (rank.get(p.session, -1), group, p.group, p.order == 0, p.order, p.path)
 
     return tuple(sorted(photos, key=key))
-
-
-def _described_folders(event_dir: Path) -> list[str]:
-    """Folders that hold a photos.yaml (its entries are checked even with no photo)."""
-    return sorted(
-        str(PurePosixPath(p.relative_to(event_dir).as_posix()).parent)
-        for p in event_dir.rglob(PHOTOS_FILE)
-        if not any(part.startswith(".") for part in p.relative_to(event_dir).parts)
-    )
 
 
 def _photo(
@@ -154,9 +150,10 @@ def _photo(
     if entry is None or not entry.alt:
         missing = "texte alternatif" if entry and entry.caption else "légende et texte alternatif"
         where = f"{PHOTOS_FILE} (ligne {entry.line})" if entry else PHOTOS_FILE
+        meanwhile = f"« {caption} »" if caption else "« Photo »"
         diag.warning(
             f"photo sans {missing} : décrivez-la dans {where} pour les lecteurs d’écran "
-            "(la légende en tient lieu d’ici là ; la publication le demande)",
+            f"({meanwhile} en tient lieu d’ici là ; la publication le demande)",
             shown,
         )
     return Photo(
@@ -215,17 +212,11 @@ def _one_cover(photos: list[Photo], diag: Diagnostics) -> list[Photo]:
 # -- photos.yaml -------------------------------------------------------------------------------
 
 
-def _entries(
-    event_dir: Path, folder: str, present: set[str], diag: Diagnostics
-) -> dict[str, Entry]:
+def _entries(described: Found, present: set[str], diag: Diagnostics) -> dict[str, Entry]:
     """The entries of a folder's photos.yaml by file name; an entry for a file that is
     not there is warned about (a typo in a name)."""
-    path = event_dir / folder / PHOTOS_FILE if folder != "." else event_dir / PHOTOS_FILE
-    if not path.exists() and not path.is_symlink():
-        return {}
-    shown = (event_dir / path.relative_to(event_dir)).as_posix()
-    c = Checker(shown, max_items=MAX_PHOTOS, max_text=MAX_TEXT, partial=True)
-    root = yamlcheck.read_tree(c, path, MAX_FILE_BYTES)
+    c = Checker(described.shown, max_items=MAX_PHOTOS, max_text=MAX_TEXT, partial=True)
+    root = yamlcheck.read_tree(c, described.path, MAX_FILE_BYTES)
     entries: dict[str, Entry] = {}
     if root is None:
         diag.extend(c.problems)

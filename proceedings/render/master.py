@@ -129,10 +129,10 @@ def render(
 ) -> str:
     """The whole synthesis as one pandoc Markdown document, within the page budget of
     ``plan`` (by default, the budget the programme gives). ``photos``: the files of the
-    photos shown; ``public``: the version for distribution, without the photos marked
-    « public: non »."""
+    photos to show, by path (in the version for distribution, ``public``, the build
+    prepares none of those marked « public: non »)."""
     env, context = _context(synthesis, tags, templates)
-    shown = shown_photos(synthesis, photos or {}, public)
+    shown = photos or {}
     context.update(
         photos=functools.partial(photo_figures, synthesis, shown, public),
         cover=cover_photo(synthesis, shown),
@@ -539,15 +539,6 @@ def render_blocks(note: Note, base_level: int, title: str = "") -> Md:
     if blocks and blocks[0].kind == "heading" and _same_title(blocks[0].text, title):
         blocks = blocks[1:]
     return Md("\n\n".join(_block_md(b, note, base_level) for b in blocks))
-
-
-def shown_photos(
-    synthesis: Synthesis, files: Mapping[str, Prepared], public: bool
-) -> dict[str, Prepared]:
-    """The photos a document shows, by path: in the published version, not those marked
-    « public: non »."""
-    hidden = {p.path for p in synthesis.photos if public and not p.public}
-    return {path: f for path, f in files.items() if path not in hidden}
 
 
 def cover_photo(

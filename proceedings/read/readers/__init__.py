@@ -67,6 +67,7 @@ class Found:
     reader: Reader | None
     skipped: str = ""  # why the file is not read, when it is not
     photo: bool = False  # a photo, for the chapter of its session (read/photos.py)
+    described: bool = False  # a folder's photos.yaml, that describes its photos
 
 
 def known_formats() -> str:
@@ -123,14 +124,15 @@ def discover(event_dir: Path, diag: Diagnostics) -> list[Found]:
                 break
             path = Path(folder) / name
             rel = path.relative_to(event_dir).as_posix()
-            if rel in EVENT_FILES or name == PHOTOS_FILE:
+            if rel in EVENT_FILES:
                 continue
             shown = (event_dir / rel).as_posix()
             reason = debris(name) or _not_regular(path, root)
             if reason and not debris(name):
                 diag.warning(f"{reason}, ignoré", shown)
-            if not reason and path.suffix.lower() in PHOTO_SUFFIXES:
-                found.append(Found(path, rel, shown, None, photo=True))
+            if not reason and (name == PHOTOS_FILE or path.suffix.lower() in PHOTO_SUFFIXES):
+                photo = name != PHOTOS_FILE
+                found.append(Found(path, rel, shown, None, photo=photo, described=not photo))
                 continue
             reader = None if reason else READERS.get(path.suffix.lower())
             if reader is None and not reason:
