@@ -4,6 +4,7 @@ condensed account's Markdown and the headings of the master document."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from proceedings.model import Group, Session, SessionKind
 from proceedings.render.master import clock, heading, heure, label_details, render_account
@@ -58,3 +59,17 @@ def test_the_condensed_account_attributes_and_marks_the_gaps() -> None:
         ":::",
     ]
     assert "relire" in draft and "relire" not in published  # marked in the draft only
+
+
+def test_a_template_changed_is_compiled_again(tmp_path: Path) -> None:
+    """Compiled templates are kept for the life of the process (the preview renders at each
+    change): a template whose text changed is used as it now is, in each folder."""
+    from proceedings.render.master import _render, make_environment
+
+    for folder in ("un", "deux"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "t.md.j2").write_text(f"{folder} {{{{ x }}}}", encoding="utf-8")
+    assert _render(make_environment(tmp_path / "un"), "t.md.j2", {"x": "a"}, tmp_path) == "un a"
+    assert _render(make_environment(tmp_path / "deux"), "t.md.j2", {"x": 1}, tmp_path) == "deux 1"
+    (tmp_path / "un" / "t.md.j2").write_text("changé {{ x }}", encoding="utf-8")
+    assert _render(make_environment(tmp_path / "un"), "t.md.j2", {"x": "b"}, tmp_path) == "changé b"

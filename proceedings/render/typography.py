@@ -7,6 +7,7 @@ apostrophes, an ellipsis character. Web addresses and clock times are left alone
 
 from __future__ import annotations
 
+import functools
 import re
 
 from proceedings.model import Span
@@ -99,7 +100,23 @@ _ORDINAL_SUFFIX = {"er": "er", "re": "re", "ère": "re"}
 
 def text_md(text: str) -> str:
     """Plain text to Markdown with French typography; ordinals in superscript (5^e^)."""
+    if len(text) <= _REMEMBERED_LENGTH:
+        return _text_md_remembered(text)
+    return _text_md(text)
+
+
+# A build renders the same texts several times (budget.fit tries several condensations) and
+# the preview renders them again at each change: a paragraph's Markdown is remembered, up to
+# a bounded number of paragraphs of bounded length (memory stays bounded whatever the notes).
+_REMEMBERED_LENGTH = 4000
+_REMEMBERED = 20_000
+
+
+def _text_md(text: str) -> str:
     return _ORDINAL.sub(lambda m: f"{m[1]}^{_ORDINAL_SUFFIX.get(m[2], 'e')}^", escape(french(text)))
+
+
+_text_md_remembered = functools.lru_cache(maxsize=_REMEMBERED)(_text_md)
 
 
 def spans_md(spans: tuple[Span, ...]) -> str:
