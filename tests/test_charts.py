@@ -314,3 +314,46 @@ def test_files_that_cannot_be_written_stop_the_conversions(tmp_path: Path) -> No
         drawing.wait()
     with pytest.raises(ConvertError):
         drawing.join()
+
+
+def test_a_chart_is_drawn_again_only_when_its_data_or_its_files_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The preview builds again at each change: a figure whose data is the same and whose
+    files are as this process wrote them is not drawn again; the files are always those of
+    the data given."""
+    from proceedings.render import charts
+
+    drawn: list[str] = []
+    save = charts._save
+
+    def counted(chart: object, base: Path, figure: Figure, raster: bool = True) -> None:
+        drawn.append(figure.id)
+        save(chart, base, figure, raster)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(charts, "_save", counted)
+    monkeypatch.setattr(charts, "_WRITTEN", {})
+    out = tmp_path / "sortie"
+    figures = draw(synthesis(), tags(), out, NAMES)
+    assert drawn == ["themes-sessions", "mots-cles", "temps-de-parole"]
+    first = {f.id: (out / f.stem).with_suffix(".svg").read_bytes() for f in figures}
+
+    drawn.clear()
+    assert draw(synthesis(), tags(), out, NAMES) == figures
+    assert drawn == []  # nothing changed
+
+    drawn.clear()
+    draw(synthesis(), tags(keyphrases=6), out, NAMES)  # two more keyphrases
+    assert drawn == ["mots-cles"]
+    assert (out / ".travail/figures/mots-cles.svg").read_bytes() != first["mots-cles"]
+
+    drawn.clear()
+    (out / ".travail/figures/temps-de-parole.svg").write_text("<svg/>", encoding="utf-8")
+    (out / ".travail/figures/themes-sessions.png").unlink()
+    draw(synthesis(), tags(keyphrases=6), out, NAMES)  # files changed by something else
+    assert drawn == ["themes-sessions", "temps-de-parole"]
+    assert (out / ".travail/figures/temps-de-parole.svg").read_bytes() == first["temps-de-parole"]
+
+    drawn.clear()
+    draw(synthesis(), tags(keyphrases=6), out, NAMES, raster=False)  # no PNG asked
+    assert drawn == ["themes-sessions", "mots-cles", "temps-de-parole"]

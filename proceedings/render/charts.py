@@ -9,6 +9,7 @@ searched, copied and read aloud. The same inputs give byte-identical files.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import textwrap
 from collections import Counter
@@ -80,6 +81,26 @@ class Figure:
     alt: str  # French alternative text, stating the main values, for screen readers
 
 
+@dataclass(frozen=True, slots=True)
+class _Chart:
+    """A figure to draw: what it shows (``data``: everything its drawing depends on) and
+    how it is drawn."""
+
+    figure: Figure
+    data: tuple[Any, ...]
+    make: Callable[[], MplFigure]
+
+    def digest(self, raster: bool) -> str:
+        return hashlib.sha256(repr((self.figure, self.data, raster)).encode()).hexdigest()
+
+
+# The files this process last wrote for each figure, with the digest of what they show:
+# a figure whose data has not changed since is not drawn again, while its files are the
+# ones written (the preview builds again at each change, and a corrected note seldom
+# changes a chart: drawing was a third of its rebuild).
+_WRITTEN: dict[Path, tuple[str, tuple[tuple[int, int], ...]]] = {}
+
+
 def draw(
     synthesis: Synthesis,
     tags: Tags,
@@ -90,10 +111,11 @@ def draw(
     """Writes each figure twice under out/<stem>: <stem>.svg (vector, for HTML and PDF) and,
     with ``raster`` (a DOCX is made), <stem>.png (300 dpi, for DOCX: half the drawing's
     time). A figure without data is skipped; the figures drawn are returned, in document
-    order."""
+    order. A figure this process has already written, with the same data, to files that
+    are still as it wrote them, is not drawn again."""
     made = _charts(synthesis, tags, session_names)
-    _save_all(made, out, raster)
-    return tuple(figure for figure, _ in made)
+    _save_all(made, out, raster, _WRITTEN)
+    return tuple(chart.figure for chart in made)
 
 
 def draw_apart(
@@ -103,7 +125,7 @@ def draw_apart(
     session_names: dict[str, str],
     raster: bool = True,
 ) -> tuple[tuple[Figure, ...], schedule.Background | None]:
-    """As :func:`draw`, the files written by a forked process where there is one (saving
+    """As :func:`draw`, the files written by a forked process where there is one (drawing
     is most of the work: half a second that then overlaps the master and the conversions):
     the figures are known at once (the master can be written and the conversions started),
     the files once the returned work is waited for; elsewhere, written here and None."""
@@ -113,25 +135,50 @@ def draw_apart(
     saving = schedule.Background(
         lambda: _save_all(made, out, raster), "les graphiques n’ont pas pu être écrits"
     )
-    return tuple(figure for figure, _ in made), saving
+    return tuple(chart.figure for chart in made), saving
 
 
-def _charts(
-    synthesis: Synthesis, tags: Tags, session_names: dict[str, str]
-) -> list[tuple[Figure, MplFigure]]:
-    builders: tuple[Callable[[], tuple[Figure, MplFigure] | None], ...] = (
+def _charts(synthesis: Synthesis, tags: Tags, session_names: dict[str, str]) -> list[_Chart]:
+    builders: tuple[Callable[[], _Chart | None], ...] = (
         lambda: _themes_sessions(synthesis, tags, session_names),
         lambda: _keyphrases(tags),
         lambda: _speaking(synthesis, session_names),
     )
-    with matplotlib.rc_context(RC):
-        return [made for build in builders if (made := build()) is not None]
+    return [made for build in builders if (made := build()) is not None]
 
 
-def _save_all(made: list[tuple[Figure, MplFigure]], out: Path, raster: bool) -> None:
+def _save_all(
+    made: list[_Chart],
+    out: Path,
+    raster: bool,
+    written: dict[Path, tuple[str, tuple[tuple[int, int], ...]]] | None = None,
+) -> None:
+    """Draws and writes the figures; with ``written``, only those whose files are not
+    already the ones it records (and records those it writes)."""
     with matplotlib.rc_context(RC):
-        for figure, chart in made:
-            _save(chart, out / figure.stem, figure, raster)
+        for chart in made:
+            base = out / chart.figure.stem
+            files = [base.parent / f"{base.name}.svg"]
+            files += [base.parent / f"{base.name}.png"] if raster else []
+            digest = chart.digest(raster)
+            if written is not None and written.get(base) == (digest, _stats(files)):
+                continue
+            _save(chart.make(), base, chart.figure, raster)
+            if written is not None:
+                written[base] = (digest, _stats(files))
+
+
+def _stats(files: list[Path]) -> tuple[tuple[int, int], ...]:
+    """Size and time of each file (-1 for a missing one): a file changed or removed by
+    anything else is written again."""
+    found = []
+    for path in files:
+        try:
+            info = path.stat()
+            found.append((info.st_size, info.st_mtime_ns))
+        except OSError:
+            found.append((-1, -1))
+    return tuple(found)
 
 
 # -- data ---------------------------------------------------------------------------------
@@ -217,17 +264,21 @@ def speaking(synthesis: Synthesis) -> Speaking:
 # -- figures ------------------------------------------------------------------------------
 
 
-def _themes_sessions(
-    synthesis: Synthesis, tags: Tags, names: dict[str, str]
-) -> tuple[Figure, MplFigure] | None:
+def _themes_sessions(synthesis: Synthesis, tags: Tags, names: dict[str, str]) -> _Chart | None:
     table = theme_table(synthesis, tags)
     if not table.sessions or not any(any(row) for row in table.counts):
         return None
     titles = {s.session.id: s.session.titre for s in synthesis.sessions}
     columns = [names.get(sid) or titles[sid] for sid in table.sessions]
     counts = np.array(table.counts, dtype=float)
-    n_rows, n_cols = counts.shape
+    figure = Figure(
+        "themes-sessions", FIGURES / "themes-sessions", *_themes_text(table, columns, counts)
+    )
+    return _Chart(figure, (table, tuple(columns)), lambda: _heat_map(table, columns, counts))
 
+
+def _heat_map(table: ThemeTable, columns: list[str], counts: np.ndarray) -> MplFigure:
+    n_rows, n_cols = counts.shape
     longest = max(len(_shorten(c, 34)) for c in columns)
     height = 1.2 + 0.72 * n_rows + 0.13 * longest  # rotated labels: about 40° of their length
     chart = _new_figure(min(max(height, 4.5), 22.0))
@@ -260,7 +311,12 @@ def _themes_sessions(
     ax.tick_params(length=0, pad=4)
     for spine in ax.spines.values():
         spine.set_visible(False)
+    return chart
 
+
+def _themes_text(table: ThemeTable, columns: list[str], counts: np.ndarray) -> tuple[str, str]:
+    """The heat map's caption and alternative text."""
+    n_rows, n_cols = counts.shape
     totals = counts.sum(axis=1).astype(int)
     by_session = counts.sum(axis=0).astype(int)
     best = int(np.argmax(by_session))  # first in programme order on a tie
@@ -285,17 +341,17 @@ def _themes_sessions(
         f"Case la plus forte{NBSP}: {_q(table.themes[int(cell[0])])} dans "
         f"{_q(columns[int(cell[1])])} ({_count(int(counts[cell]), 'passage')})."
     )
-    return Figure("themes-sessions", FIGURES / "themes-sessions", caption, alt), chart
+    return caption, alt
 
 
-def _keyphrases(tags: Tags) -> tuple[Figure, MplFigure] | None:
+def _keyphrases(tags: Tags) -> _Chart | None:
     # the best keyphrases, drawn from the most frequent down
     shown = sorted(tags.keyphrases[:TOP], key=lambda t: (-t.count, t.label))
     if not shown or not any(t.count > 0 for t in shown):
         return None
     labels = [t.label for t in shown]
     counts = [t.count for t in shown]
-    chart = _bars(labels, counts, [_number(c) for c in counts], [False] * len(shown))
+    bars = (labels, counts, [_number(c) for c in counts], [False] * len(shown))
     caption = (
         f"Les {len(shown)} premiers mots-clés des notes et leur nombre d’occurrences"
         if len(tags.keyphrases) > TOP
@@ -311,10 +367,11 @@ def _keyphrases(tags: Tags) -> tuple[Figure, MplFigure] | None:
         if len(shown) > 1
         else f"Diagramme à une seule barre, le mot-clé principal des notes{NBSP}: {listed}."
     )
-    return Figure("mots-cles", FIGURES / "mots-cles", caption, alt), chart
+    figure = Figure("mots-cles", FIGURES / "mots-cles", caption, alt)
+    return _Chart(figure, tuple(tuple(part) for part in bars), lambda: _bars(*bars))
 
 
-def _speaking(synthesis: Synthesis, names: dict[str, str]) -> tuple[Figure, MplFigure] | None:
+def _speaking(synthesis: Synthesis, names: dict[str, str]) -> _Chart | None:
     data = speaking(synthesis)
     if not data.total:
         return None
@@ -323,7 +380,7 @@ def _speaking(synthesis: Synthesis, names: dict[str, str]) -> tuple[Figure, MplF
     if others:
         rows.append((f"Autres ({_count(data.others, 'intervenant')})", data.others_words))
     shares = [100 * w / data.total for _, w in rows]
-    chart = _bars(
+    bars = (
         [name for name, _ in rows],
         shares,
         [_percent(s) for s in shares],
@@ -347,7 +404,8 @@ def _speaking(synthesis: Synthesis, names: dict[str, str]) -> tuple[Figure, MplF
         f"en pourcentage des mots prononcés ({_count(data.total, 'mot')} transcrits) "
         f"d’après {where}{NBSP}: {_enumerate(listed)}."
     )
-    return Figure("temps-de-parole", FIGURES / "temps-de-parole", caption, alt), chart
+    figure = Figure("temps-de-parole", FIGURES / "temps-de-parole", caption, alt)
+    return _Chart(figure, tuple(tuple(part) for part in bars), lambda: _bars(*bars))
 
 
 def _new_figure(height_cm: float) -> MplFigure:
