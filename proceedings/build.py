@@ -226,6 +226,7 @@ class Options:
     pdf_standards: tuple[str, ...]
     jobs: int
     public: bool = False  # the version for distribution: photos « public: non » left out
+    embedded: bool = True  # the HTML carries its images (the preview's names them)
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,6 +263,7 @@ def build(
     fingerprint: str = "",
     actes: tuple[str, ...] | None = None,
     public: bool = False,
+    embedded: bool = True,
 ) -> BuildResult:
     """The whole line: read, structure, tag, select, draw, render, convert.
 
@@ -270,16 +272,19 @@ def build(
     build's messages are given again. ``fingerprint``: the inputs' digest, when the caller
     has already computed it. ``actes``: the formats of the Actes intégraux, by default the
     synthesis's. ``public``: the version for distribution (``publier``), without the photos
-    marked « public: non ».
+    marked « public: non ». ``embedded``: the HTML page carries its images; without, it
+    names them relative to the output folder (the preview, whose server serves them).
     """
     clock = _Clock()
     actes = uptodate.proceedings_formats(formats, actes)
     fingerprint = fingerprint or uptodate.fingerprint(
-        event_dir, templates, formats, pdf_standards, actes, public
+        event_dir, templates, formats, pdf_standards, actes, public, embedded
     )
     if not force and (previous := uptodate.unchanged(out, fingerprint)) is not None:
         return BuildResult(None, None, previous[0], clock.times, previous[1])
-    options = Options(event_dir, out, formats, actes, templates, pdf_standards, jobs, public)
+    options = Options(
+        event_dir, out, formats, actes, templates, pdf_standards, jobs, public, embedded
+    )
     progress = progress or Progress()
     tagged = _read_and_tag(options, analyser, progress, diag, clock)
     figures, drawing = _draw(options, tagged, clock)
@@ -449,6 +454,7 @@ def _convert_all(
             images,
             _docx_spec(synthesis, tags, label, None if label else drafted.cover),
             suffix="" if not label else " (actes)",
+            embedded=options.embedded,
         )
     if "fiches" in options.formats:
         fiches = functools.partial(
@@ -517,10 +523,12 @@ def _conversions(
     images: Callable[[], None] | None,
     spec: DocxFinish,
     suffix: str,
+    embedded: bool = True,
 ) -> list[schedule.Task[Converted]]:
     """The conversions of one master document (the synthesis, the proceedings) to
     ``stem``.docx, .pdf and .html, as ``formats`` asks; the DOCX and HTML ones wait for the
-    figure files (the PDF's waits itself, after writing its Typst source)."""
+    figure files (the PDF's waits itself, after writing its Typst source; an HTML page
+    that only names its images, ``embedded`` false, does not read them)."""
     out: list[schedule.Task[Converted]] = []
     if "docx" in formats:
         target = stem.with_suffix(".docx")
@@ -555,7 +563,8 @@ def _conversions(
             schedule.Task(
                 "html" + suffix,
                 schedule.after(
-                    images, lambda: _one(convert.to_html, master, html, templates, event)
+                    images if embedded else None,
+                    lambda: _one(convert.to_html, master, html, templates, event, embedded),
                 ),
             )
         )

@@ -9,8 +9,10 @@ the server every half second whether a newer build exists (``/etat``) and reload
 when one does. A build's errors are shown in the page as well as in the terminal; a build
 that fails leaves the last good page under a banner that says why.
 
-The server listens on 127.0.0.1 only, and serves two addresses, nothing from the disk by
-name: ``/`` (the page) and ``/etat``.
+The server listens on 127.0.0.1 only. It serves ``/`` (the page), ``/etat``, and the
+images the page names (charts, photos, the notes' images), which it does not carry as the
+published HTML does: these are the only files it reads, each one a file of the output
+folder that the last build wrote, named by the page; any other address is unknown.
 """
 
 from __future__ import annotations
@@ -18,12 +20,14 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import unquote
 
 from proceedings.errors import (
     Diagnostic,
@@ -75,6 +79,7 @@ class State:
     page: str = _EMPTY
     messages: list[Diagnostic] = field(default_factory=list)
     failure: str = ""  # the error that stopped the last build, in French
+    images: dict[str, Path] = field(default_factory=dict)  # address -> file the page names
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def shown(self) -> bytes:
@@ -102,6 +107,17 @@ class State:
         page = page.replace("</body>", f"{script}</body>") if "</body>" in page else page + script
         return page.encode("utf-8")
 
+    def image(self, address: str) -> tuple[bytes, str] | None:
+        """An image the page names, and its kind; None for any other address."""
+        with self.lock:
+            path = self.images.get(address)
+        if path is None:
+            return None
+        try:
+            return path.read_bytes(), _KINDS[path.suffix.lower()]
+        except OSError:
+            return None  # removed by a build meanwhile: the page reloads soon
+
     def said(self) -> bytes:
         with self.lock:
             state = {
@@ -110,6 +126,33 @@ class State:
                 "echec": self.failure,
             }
         return json.dumps(state, ensure_ascii=False).encode("utf-8")
+
+
+_SOURCE = re.compile(r"""<img\b[^>]*?\ssrc=(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_KINDS = {
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".webp": "image/webp",
+    ".gif": "image/gif",
+}
+
+
+def images_named(page: str, out: Path) -> dict[str, Path]:
+    """The images ``page`` names that the server may give: by their address on the server,
+    the files of the output folder ``out`` (relative names only, never leaving the folder,
+    of an image kind)."""
+    top = out.resolve()
+    found: dict[str, Path] = {}
+    for match in _SOURCE.finditer(page):
+        name = unquote(html.unescape(match[1] if match[1] is not None else match[2]))
+        if not name or ":" in name or name.startswith(("/", "\\")) or "\\" in name:
+            continue  # data: and web addresses, absolute names: not files of the folder
+        path = (top / name).resolve()
+        if path.suffix.lower() in _KINDS and path.is_relative_to(top) and path.is_file():
+            found["/" + name] = path
+    return found
 
 
 def serve(state: State, port: int) -> ThreadingHTTPServer:
@@ -122,8 +165,10 @@ def serve(state: State, port: int) -> ThreadingHTTPServer:
                 self._send(state.shown(), "text/html; charset=utf-8")
             elif path == "/etat":
                 self._send(state.said(), "application/json")
+            elif (image := state.image(unquote(path))) is not None:
+                self._send(image[0], image[1])
             else:
-                message = "Adresse inconnue de l’aperçu : seule / est servie.\n"
+                message = "Adresse inconnue de l’aperçu : seule la page / est servie.\n"
                 self._send(message.encode("utf-8"), "text/plain; charset=utf-8", 404)
 
         def _send(self, data: bytes, kind: str, status: int = HTTPStatus.OK) -> None:
@@ -193,10 +238,11 @@ def rebuild(
     from proceedings.build import build
 
     diag = Diagnostics()
-    page, failure = None, ""
+    page, failure, images = None, "", {}
     try:
-        build(event_dir, out, ("html",), diag, templates, actes=())
+        build(event_dir, out, ("html",), diag, templates, actes=(), embedded=False)
         page = (out / "synthese.html").read_text(encoding="utf-8")
+        images = images_named(page, out)
     except ProgrammeError as exc:
         diag.extend(exc.problems)
         failure = f"{exc.path} : programme invalide"
@@ -207,6 +253,6 @@ def rebuild(
     report(diag)
     with state.lock:
         if page is not None:
-            state.page = page
+            state.page, state.images = page, images
         state.messages, state.failure = list(diag), failure
         state.version += 1

@@ -20,6 +20,7 @@ import pytest
 from proceedings.preview import State, changes
 
 from .conftest import ROOT, write_tiny_event
+from .test_photos import assert_no_camera_data, camera_jpeg, yellow_corner
 
 pytestmark = pytest.mark.lent  # a server and its builds
 
@@ -50,6 +51,25 @@ def until(condition: Callable[[], bool]) -> None:
 def text(page: str) -> str:
     """The page's text, spaces of any kind as one."""
     return re.sub(r"[\s\u00a0\u202f]+", " ", re.sub(r"<[^>]+>", " ", page))
+
+
+PHOTO_DESCRIBED = """\
+- fichier: salle.jpg
+  légende: La salle pendant l’ouverture
+  texte alternatif: Une trentaine de personnes face à une estrade
+"""
+
+
+def shown_photo(url: str) -> tuple[str, bytes]:
+    """The address of the photo the page shows (its text alternative checked), and the
+    image the server gives for it."""
+    page = get(url)
+    found = re.search(r'<img src="([^"]+)"[^>]*alt="Une trentaine de personnes', page)
+    assert found, page
+    assert found[1].startswith(".travail/photos/") and found[1].endswith("-web.jpg")
+    with urllib.request.urlopen(url + found[1], timeout=30) as answer:
+        assert answer.headers["Content-Type"] == "image/jpeg"
+        return found[1], answer.read()
 
 
 @pytest.fixture
@@ -106,18 +126,35 @@ def test_the_preview_follows_the_notes_and_stops_on_ctrl_c(
     until(lambda: version(url)["version"] == 2)
     assert "vélos en libre-service" in text(get(url))
 
+    # a photo dropped, then replaced: the page shows it (served beside the page, upright,
+    # without its camera data), then the new one
+    opening = event / "ouverture"
+    (opening / "photos.yaml").write_text(PHOTO_DESCRIBED, encoding="utf-8")
+    (opening / "salle.jpg").write_bytes(camera_jpeg((1600, 1200)))
+    until(lambda: version(url)["version"] == 3)
+    first, data = shown_photo(url)
+    assert_no_camera_data(data)
+    assert yellow_corner(data) == "haut-gauche"
+    (opening / "salle.jpg").write_bytes(camera_jpeg((1600, 1200), orientation=3))  # 180°
+    until(lambda: version(url)["version"] == 4)
+    second, data = shown_photo(url)
+    assert second != first and yellow_corner(data) == "bas-droite"
+    for elsewhere in (first, second.replace(".travail/photos/", ".travail/photos/../../../ev/")):
+        with pytest.raises(urllib.error.HTTPError):
+            get(url + elsewhere)  # an image the page no longer names, a way out: unknown
+
     # a programme broken: the page says why, and still shows the last good build
     programme = event / "programme.yaml"
     good = programme.read_text(encoding="utf-8")
     programme.write_text(good.replace('debut: "09:00"\n', "debut: [\n", 1), encoding="utf-8")
-    until(lambda: version(url)["version"] == 3)
+    until(lambda: version(url)["version"] == 5)
     state = version(url)
     assert str(state["echec"]).endswith("programme.yaml : programme invalide")
     page = text(get(url))
     assert "La dernière construction a échoué : la page montre la précédente." in page
     assert "erreur de syntaxe YAML" in page and "vélos en libre-service" in page
     programme.write_text(good, encoding="utf-8")
-    until(lambda: version(url)["version"] == 4)
+    until(lambda: version(url)["version"] == 6)
     assert version(url)["echec"] == "" and "a échoué" not in text(get(url))
 
     process.send_signal(signal.SIGINT)  # Ctrl-C
@@ -163,3 +200,26 @@ def test_the_page_carries_the_build_messages() -> None:
     assert "ev/a.pages: avertissement : format &lt;b&gt;inconnu&lt;/b&gt;" in page
     assert "var seen = 7;" in page and page.endswith("</script></body></html>")
     assert json.loads(state.said()) == {"version": 7, "erreurs": [], "echec": ""}
+
+
+def test_the_server_gives_only_the_images_the_page_names_inside_the_output(
+    tmp_path: Path,
+) -> None:
+    from proceedings.preview import images_named
+
+    out = tmp_path / "apercu"
+    (out / ".travail" / "figures").mkdir(parents=True)
+    (out / ".travail" / "figures" / "mots clés.svg").write_text("<svg/>", encoding="utf-8")
+    (out / "synthese.md").write_text("# Texte", encoding="utf-8")
+    (tmp_path / "dehors.png").write_bytes(b"\x89PNG")
+    (out / "lien.png").symlink_to(tmp_path / "dehors.png")
+    page = (
+        '<img src=".travail/figures/mots%20cl%C3%A9s.svg" alt="">'
+        "<IMG class=\"x\" src='synthese.md'>"  # not an image
+        '<img src="../dehors.png"><img src="lien.png">'  # outside, by name or by a link
+        f'<img src="{tmp_path / "dehors.png"}"><img src="data:image/png;base64,AAAA">'
+        '<img src="https://exemple.fr/a.png"><img src="absente.png">'
+    )
+    assert images_named(page, out) == {
+        "/.travail/figures/mots clés.svg": (out / ".travail/figures/mots clés.svg").resolve()
+    }

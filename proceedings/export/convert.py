@@ -94,10 +94,18 @@ def pandoc(args: list[str], when: dt.datetime) -> None:
 
 
 def pandoc_args(
-    kind: str, master: Path, output: Path, templates: Path, template: str = "", toc: bool = True
+    kind: str,
+    master: Path,
+    output: Path,
+    templates: Path,
+    template: str = "",
+    toc: bool = True,
+    embedded: bool = True,
 ) -> list[str]:
     """pandoc's command line for one output of the master ("docx", "html" or "typst"),
-    with our templates and filters: the build and the performance benchmark share it."""
+    with our templates and filters: the build and the performance benchmark share it.
+    ``embedded``: the HTML page carries its images (without: it names them relative to the
+    master, for the preview's server; half of pandoc's time on the demo)."""
     args = [
         str(master),
         "-f",
@@ -125,7 +133,7 @@ def pandoc_args(
             "html5",
             "--standalone",
             *palette.pandoc_variables(),
-            "--embed-resources",
+            *(["--embed-resources"] if embedded else []),
             f"--template={templates / (template or 'synthese.html')}",
             "--default-image-extension=svg",
             "--section-divs",
@@ -151,9 +159,12 @@ def to_docx(master: Path, target: Path, templates: Path, event: Event, spec: Doc
         _fix_zip_dates(tmp, when)
 
 
-def to_html(master: Path, target: Path, templates: Path, event: Event) -> None:
+def to_html(
+    master: Path, target: Path, templates: Path, event: Event, embedded: bool = True
+) -> None:
     with atomic_output(target) as tmp:
-        pandoc(pandoc_args("html", master, tmp, templates), fixed_timestamp(event))
+        args = pandoc_args("html", master, tmp, templates, embedded=embedded)
+        pandoc(args, fixed_timestamp(event))
 
 
 # The charts' SVG text is set in DejaVu Sans, which matplotlib ships: typst is given that

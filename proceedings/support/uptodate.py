@@ -41,6 +41,7 @@ def fingerprint(
     standards: tuple[str, ...],
     actes: tuple[str, ...] | None = None,
     public: bool = False,
+    embedded: bool = True,
 ) -> str:
     """A digest of everything a build reads: the contents of the event folder's notes and
     event files, of the templates and of the code; the options; ``SOURCE_DATE_EPOCH``.
@@ -53,8 +54,10 @@ def fingerprint(
     h = hashlib.sha256()
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
     actes = proceedings_formats(formats, actes)
-    options = (sorted(formats), sorted(actes), standards, __version__, epoch)
-    h.update(repr((*options, "public") if public else options).encode())
+    options: tuple[object, ...] = (sorted(formats), sorted(actes), standards, __version__, epoch)
+    options += ("public",) if public else ()
+    options += () if embedded else ("images nommées",)
+    h.update(repr(options).encode())
     package = Path(__file__).resolve().parents[1]  # the whole package, every stage
     for root in (event_dir, templates, package):
         top = root.resolve()
