@@ -546,6 +546,11 @@ def photos_weight(demo: Path, work: Path) -> dict[str, Any]:
     return results
 
 
+def fr(value: float, decimals: int = 1, signe: bool = False) -> str:
+    """A number written the French way: decimal comma (« 0,22 », « +3,5 »)."""
+    return f"{value:{'+' if signe else ''}.{decimals}f}".replace(".", ",")
+
+
 def report(results: dict[str, dict], large: dict[str, Any] | None = None) -> str:
     lines = [
         "# Performance : mesures et rapports",
@@ -582,11 +587,11 @@ def report(results: dict[str, dict], large: dict[str, Any] | None = None) -> str
     for name, r in results.items():
         inevitable = r["analyse_nue"] + r["conversions_nues"]
         lines.append(
-            f"| {name} | {r['mots']} | {r['froid']:.1f} s | {inevitable:.1f} s | "
-            f"{r['froid'] / inevitable:.2f} | {r['inchange_cli']:.2f} s "
-            f"({100 * r['inchange_cli'] / r['froid']:.1f} %) | {r['inchange_make']:.2f} s | "
-            f"{r['une_note']:.1f} s / {r['une_note_inevitable']:.1f} s = "
-            f"{r['une_note'] / r['une_note_inevitable']:.2f} | {r['memoire_mo']:.0f} Mo |"
+            f"| {name} | {r['mots']} | {fr(r['froid'])} s | {fr(inevitable)} s | "
+            f"{fr(r['froid'] / inevitable, 2)} | {fr(r['inchange_cli'], 2)} s "
+            f"({fr(100 * r['inchange_cli'] / r['froid'])} %) | {fr(r['inchange_make'], 2)} s | "
+            f"{fr(r['une_note'])} s / {fr(r['une_note_inevitable'])} s = "
+            f"{fr(r['une_note'] / r['une_note_inevitable'], 2)} | {fr(r['memoire_mo'], 0)} Mo |"
         )
     lines += [
         "",
@@ -600,16 +605,16 @@ def report(results: dict[str, dict], large: dict[str, Any] | None = None) -> str
     for name, r in results.items():
         inevitable = r["analyse_nue"] + r["conversions_nues"]
         lines.append(
-            f"| {name} | {r['froid']:.1f} s | {r['froid_premiere_fois']:.1f} s | "
-            f"{r['froid_premiere_fois'] / inevitable:.2f} | {r['chargement_modele']:.1f} s | "
-            f"{r['chargement_modele_nu']:.1f} s |"
+            f"| {name} | {fr(r['froid'])} s | {fr(r['froid_premiere_fois'])} s | "
+            f"{fr(r['froid_premiere_fois'] / inevitable, 2)} | {fr(r['chargement_modele'])} s | "
+            f"{fr(r['chargement_modele_nu'])} s |"
         )
     lines += ["", "Temps par étape de la construction à froid (secondes) :", ""]
     stages = sorted({k for r in results.values() for k in r["etapes"]})
     lines += ["| événement | " + " | ".join(stages) + " |", "|---|" + "---:|" * len(stages)]
     for name, r in results.items():
         lines.append(
-            f"| {name} | " + " | ".join(f"{r['etapes'].get(s, 0):.1f}" for s in stages) + " |"
+            f"| {name} | " + " | ".join(f"{fr(r['etapes'].get(s, 0))}" for s in stages) + " |"
         )
     sizes = [(n, r) for n, r in results.items() if n != "démo"]
     if len(sizes) >= 2:
@@ -620,20 +625,20 @@ def report(results: dict[str, dict], large: dict[str, Any] | None = None) -> str
         fixed = small["froid"] - marginal * small["mots"]
         lines += [
             "",
-            f"Croissance : {1e6 * per_small:.1f} µs par mot à {small_name}, "
-            f"{1e6 * per_big:.1f} µs par mot à {big_name} : écart "
-            f"{100 * (per_big / per_small - 1):+.1f} % (cible : dans ±20 %). "
-            f"Entre les deux, chaque mot de plus coûte {1e6 * marginal:.1f} µs ; le reste, "
-            f"{fixed:.1f} s, ne dépend pas de la taille (démarrage, chargement du modèle, "
+            f"Croissance : {fr(1e6 * per_small)} µs par mot à {small_name}, "
+            f"{fr(1e6 * per_big)} µs par mot à {big_name} : écart "
+            f"{fr(100 * (per_big / per_small - 1), signe=True)} % (cible : dans ±20 %). "
+            f"Entre les deux, chaque mot de plus coûte {fr(1e6 * marginal)} µs ; le reste, "
+            f"{fr(fixed)} s, ne dépend pas de la taille (démarrage, chargement du modèle, "
             "graphiques, lancement des conversions) et pèse davantage sur le petit événement.",
         ]
     for name, r in results.items():
         if "froid_jobs2" in r:
             lines += [
                 "",
-                f"`--jobs 2` sur {name} : {r['froid_jobs1']:.1f} s avec `--jobs 1`, "
-                f"{r['froid_jobs2']:.1f} s avec `--jobs 2`, soit "
-                f"{r['froid_jobs1'] / r['froid_jobs2']:.2f} × plus rapide (cible ≥ 1,4).",
+                f"`--jobs 2` sur {name} : {fr(r['froid_jobs1'])} s avec `--jobs 1`, "
+                f"{fr(r['froid_jobs2'])} s avec `--jobs 2`, soit "
+                f"{fr(r['froid_jobs1'] / r['froid_jobs2'], 2)} × plus rapide (cible ≥ 1,4).",
             ]
     for name, r in results.items():
         if "apercu_une_note" in r:
@@ -647,7 +652,7 @@ def report(results: dict[str, dict], large: dict[str, Any] | None = None) -> str
             f"Un enregistrement WebVTT de {LARGE_MB} Mo ({large['words']:,} mots) : lu et ".replace(
                 ",", "\u202f"
             )
-            + f"structuré en {large['seconds']:.1f} s, mémoire de pointe {large['peak_mb']} Mo "
+            + f"structuré en {fr(large['seconds'])} s, mémoire de pointe {large['peak_mb']} Mo "
             f"(borne : moins de {LARGE_PEAK_MB} Mo, {held}).",
         ]
     lines += [
@@ -665,11 +670,12 @@ def preview_text(name: str, r: dict[str, float]) -> str:
     held = "tenue" if ratio < PREVIEW_TARGET else "MANQUÉE"
     return (
         f"Aperçu (`make apercu`) sur {name} : une note changée, la page est à jour "
-        f"{r['apercu_une_note']:.1f} s après l’enregistrement du fichier ; la même "
+        f"{fr(r['apercu_une_note'])} s après l’enregistrement du fichier ; la même "
         f"note changée, `make` (DOCX, PDF, HTML et fiches) refait les documents en "
-        f"{r['cli_une_note']:.1f} s, soit un rapport de {ratio:.2f} (cible : moins de "
-        f"0,33, {held}). L’aperçu garde le modèle chargé et ne produit que le HTML de "
-        "la synthèse."
+        f"{fr(r['cli_une_note'])} s, soit un rapport de {fr(ratio, 2)} (cible : moins de "
+        f"0,33, {held}). L’aperçu garde le modèle chargé, les gabarits compilés et les "
+        "graphiques dont les données n’ont pas changé ; il ne produit que le HTML de la "
+        "synthèse, qui nomme ses images (le serveur les donne) au lieu de les porter."
     )
 
 
@@ -680,7 +686,7 @@ def photos_text(p: dict[str, Any]) -> str:
     held = "tenue" if added < PHOTOS_PDF_BOUND_MB else "DÉPASSÉE"
 
     def mb(x: float) -> str:
-        return f"{x:.1f}".replace(".", ",") + " Mo"
+        return fr(x) + " Mo"
 
     return (
         f"Photos : {p['photos']} photos de téléphone de 12 mégapixels ({mb(p['photos_mo'])} "
@@ -689,9 +695,9 @@ def photos_text(p: dict[str, Any]) -> str:
         f"{p['photos']} photos (borne : moins de {mb(PHOTOS_PDF_BOUND_MB)}, {held}) ; le DOCX "
         f"de {mb(without['docx'])} à {mb(with_['docx'])}, le HTML (photos pour le web) de "
         f"{mb(without['html'])} à {mb(with_['html'])}. Première construction "
-        f"{with_['premiere_s']:.1f} s contre {without['premiere_s']:.1f} s sans photos ; "
-        f"la suivante, les fichiers des photos gardés, {with_['suivante_s']:.1f} s contre "
-        f"{without['suivante_s']:.1f} s."
+        f"{fr(with_['premiere_s'])} s contre {fr(without['premiere_s'])} s sans photos ; "
+        f"la suivante, les fichiers des photos gardés, {fr(with_['suivante_s'])} s contre "
+        f"{fr(without['suivante_s'])} s."
     )
 
 

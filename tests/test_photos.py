@@ -11,8 +11,9 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFilter
 from pypdf import PdfReader
 
 from proceedings.build import build, collect
@@ -220,6 +221,47 @@ def test_a_photo_that_is_not_one_is_refused_with_its_reason(data: bytes, reason:
     with pytest.raises(images.Refused) as refused:
         images.open_photo(data)
     assert refused.value.reason.startswith(reason)
+
+
+def detailed_jpeg(size: tuple[int, int] = (4000, 3000)) -> bytes:
+    """A photo full of fine detail (a crowd, foliage, a sensor's grain): at quality 82 its
+    print file would weigh more than the bound."""
+    rng = np.random.default_rng(2019)
+    grain = rng.integers(0, 256, (1200, 1600, 3), dtype=np.uint8)
+    image = Image.fromarray(grain).filter(ImageFilter.GaussianBlur(1.2)).resize(size)
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=95)
+    return out.getvalue()
+
+
+def test_a_detailed_photo_is_encoded_lower_to_keep_under_its_weight(tmp_path: Path) -> None:
+    """The weight each file keeps under (30 photos add less than 15 MB to the PDF): the
+    best quality that fits is chosen, the same one at each build."""
+    from proceedings.render import pictures
+
+    event = write_tiny_event(tmp_path / "ev")
+    (event / "ouverture" / "foule.jpg").write_bytes(detailed_jpeg())
+    diag = Diagnostics()
+    photos = collect(event, diag).synthesis.photos
+    prepared = pictures.prepare(photos, event, tmp_path / "sortie", diag)["ouverture/foule.jpg"]
+    files = {k: tmp_path / "sortie" / getattr(prepared, k) for k in ("print", "web")}
+    printed = Image.open(files["print"])
+    assert printed.size == (1937, 1453)  # 300 ppi across the column
+    weights = {k: len(f.read_bytes()) for k, f in files.items()}
+    assert weights["print"] <= pictures.WEIGHT["impression"]
+    assert weights["web"] <= pictures.WEIGHT["web"]
+    # the best quality that fits is chosen: at the first one, it would not have fitted
+    pixels = Image.open(io.BytesIO(detailed_jpeg())).convert("RGB")
+    pixels.thumbnail((1937, 1453), Image.Resampling.LANCZOS)
+    encoded = {}
+    for quality in pictures.JPEG_QUALITIES:
+        buffer = io.BytesIO()
+        pixels.save(buffer, format="JPEG", quality=quality, optimize=True)
+        encoded[quality] = buffer.getvalue()
+    bound = pictures.WEIGHT["impression"]
+    assert len(encoded[pictures.JPEG_QUALITIES[0]]) > bound
+    best = next(q for q in pictures.JPEG_QUALITIES if len(encoded[q]) <= bound)
+    assert pictures._jpeg(pixels, bound) == encoded[best]
 
 
 @pytest.mark.filterwarnings("error::PIL.Image.DecompressionBombWarning")  # as proceedings sets it
